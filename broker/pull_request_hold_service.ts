@@ -1,0 +1,108 @@
+/**
+ * Long polling (Java's `PullRequestHoldService`): a pull that finds no message and carries the
+ * SUSPEND flag is parked per `(topic, queueId)` until a matching message arrives or the
+ * client's suspend timeout passes; the broker then re-runs it once without the right to
+ * suspend again. Each parked pull has its own timer, so it is answered within milliseconds of
+ * either event. The number of parked pulls is bounded.
+ *
+ * Runs on: main thread
+ * @module
+ */
+
+/** Why a parked pull is re-run. */
+export type WakeReason = "arrived" | "timeout" | "shutdown";
+
+/** A pull to park. */
+export interface HeldPullRequest {
+  topic: string;
+  queueId: number;
+  /** The queue offset the pull asked for; wakes when the queue grows beyond it. */
+  offset: number;
+  /** Tag-hash filter of the pull's subscription. */
+  matches: (tagsCode: number) => boolean;
+  /** Re-runs the pull; called exactly once. */
+  wake: (reason: WakeReason) => void;
+}
+
+interface Entry {
+  request: HeldPullRequest;
+  key: string;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** Settings of `PullRequestHoldService`. */
+export interface PullRequestHoldServiceOptions {
+  /** Most pulls parked at once; further pulls are answered at once. */
+  maxHeld: number;
+}
+
+/** The set of parked pulls of one broker. */
+export class PullRequestHoldService {
+  readonly #byQueue = new Map<string, Set<Entry>>();
+  readonly #maxHeld: number;
+  #count = 0;
+  #closed = false;
+
+  /** Creates an empty service. */
+  constructor(options: PullRequestHoldServiceOptions) {
+    this.#maxHeld = options.maxHeld;
+  }
+
+  /** Parked pulls right now. */
+  get size(): number {
+    return this.#count;
+  }
+
+  /** Parks `request` for `holdMs`; returns false (not parked) when full or closed. */
+  hold(request: HeldPullRequest, holdMs: number): boolean {
+    if (this.#closed || this.#count >= this.#maxHeld) return false;
+    const key = `${request.topic}@${request.queueId}`;
+    const entry: Entry = { request, key, timer: undefined };
+    entry.timer = setTimeout(() => this.#release(entry, "timeout"), Math.max(0, holdMs));
+    let set = this.#byQueue.get(key);
+    if (set === undefined) {
+      set = new Set();
+      this.#byQueue.set(key, set);
+    }
+    set.add(entry);
+    this.#count++;
+    return true;
+  }
+
+  /**
+   * A message with queue offset `queueOffset` and tag hash `tagsCode` was stored in
+   * `(topic, queueId)`: wakes the parked pulls it satisfies. Without `tagsCode`, wakes every
+   * pull waiting below `queueOffset + 1`.
+   */
+  notifyMessageArrived(
+    topic: string,
+    queueId: number,
+    options: { queueOffset: number; tagsCode?: number },
+  ): void {
+    const set = this.#byQueue.get(`${topic}@${queueId}`);
+    if (set === undefined) return;
+    const maxOffset = options.queueOffset + 1;
+    for (const entry of [...set]) {
+      if (maxOffset <= entry.request.offset) continue;
+      if (options.tagsCode !== undefined && !entry.request.matches(options.tagsCode)) continue;
+      this.#release(entry, "arrived");
+    }
+  }
+
+  /** Wakes every parked pull with "shutdown" and refuses new ones. */
+  close(): void {
+    this.#closed = true;
+    for (const set of [...this.#byQueue.values()]) {
+      for (const entry of [...set]) this.#release(entry, "shutdown");
+    }
+  }
+
+  #release(entry: Entry, reason: WakeReason): void {
+    const set = this.#byQueue.get(entry.key);
+    if (set === undefined || !set.delete(entry)) return;
+    if (set.size === 0) this.#byQueue.delete(entry.key);
+    clearTimeout(entry.timer);
+    this.#count--;
+    entry.request.wake(reason);
+  }
+}

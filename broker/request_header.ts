@@ -1,0 +1,137 @@
+/**
+ * Typed access to a request's `extFields` (the "custom header"), with the checks Java's
+ * `decodeCommandCustomHeader` makes: a missing required field or a value of the wrong type is a
+ * `HeaderError`, which the dispatcher turns into an error response with a remark instead of a
+ * crash. Also maps SEND_MESSAGE_V2's short keys (`a`..`n`) to the long names.
+ *
+ * Runs on: main thread
+ * @module
+ */
+import { BrokerError } from "../common/errors.ts";
+
+/** A malformed or incomplete request header. */
+export class HeaderError extends BrokerError {
+  override name = "HeaderError";
+
+  /** Creates a header error (code `"INVALID_HEADER"`). */
+  constructor(message: string) {
+    super(message, { code: "INVALID_HEADER" });
+  }
+}
+
+/** What a decoded command's extFields may look like. */
+export type ExtFields = Readonly<Record<string, string>> | ReadonlyMap<string, string> | undefined;
+
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+
+/** Reader over one request's extFields. */
+export class RequestHeader {
+  readonly #fields: Map<string, string>;
+
+  /** Wraps `fields` (a record, a map or nothing). */
+  constructor(fields: ExtFields) {
+    if (fields === undefined) this.#fields = new Map();
+    else if (fields instanceof Map) this.#fields = new Map(fields);
+    else this.#fields = new Map(Object.entries(fields as Record<string, string>));
+  }
+
+  /** True when the field is present. */
+  has(name: string): boolean {
+    return this.#fields.has(name);
+  }
+
+  /** A required string field. */
+  string(name: string): string {
+    const value = this.#fields.get(name);
+    if (value === undefined) throw new HeaderError(`Missing header field "${name}"`);
+    return String(value);
+  }
+
+  /** An optional string field. */
+  optString(name: string): string | undefined {
+    const value = this.#fields.get(name);
+    return value === undefined ? undefined : String(value);
+  }
+
+  /** A required 32-bit integer field. */
+  int(name: string): number {
+    return this.#toInt(name, this.string(name));
+  }
+
+  /** An optional 32-bit integer field, `fallback` when absent. */
+  optInt(name: string, fallback: number): number {
+    const value = this.optString(name);
+    return value === undefined || value === "" ? fallback : this.#toInt(name, value);
+  }
+
+  /** A required 64-bit integer field, clamped to the safe-integer range. */
+  long(name: string): number {
+    return this.#toLong(name, this.string(name));
+  }
+
+  /** An optional 64-bit integer field, `fallback` when absent. */
+  optLong(name: string, fallback: number): number {
+    const value = this.optString(name);
+    return value === undefined || value === "" ? fallback : this.#toLong(name, value);
+  }
+
+  /** An optional boolean field (`"true"` is true, as Java's `Boolean.parseBoolean`). */
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.optString(name);
+    if (value === undefined || value === "") return fallback;
+    return value.toLowerCase() === "true";
+  }
+
+  #toInt(name: string, text: string): number {
+    const value = Number(text.trim());
+    if (!Number.isInteger(value) || value < INT_MIN || value > INT_MAX || text.trim() === "") {
+      throw new HeaderError(`Invalid header field "${name}": "${text}" is not an int`);
+    }
+    return value;
+  }
+
+  #toLong(name: string, text: string): number {
+    const trimmed = text.trim();
+    if (!/^-?\d{1,19}$/.test(trimmed)) {
+      throw new HeaderError(`Invalid header field "${name}": "${text}" is not a long`);
+    }
+    const big = BigInt(trimmed);
+    if (big > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
+    if (big < BigInt(Number.MIN_SAFE_INTEGER)) return Number.MIN_SAFE_INTEGER;
+    return Number(big);
+  }
+}
+
+/** SEND_MESSAGE_V2 short key -> SEND_MESSAGE long key. */
+const SEND_V2_NAMES: Readonly<Record<string, string>> = {
+  a: "producerGroup",
+  b: "topic",
+  c: "defaultTopic",
+  d: "defaultTopicQueueNums",
+  e: "queueId",
+  f: "sysFlag",
+  g: "bornTimestamp",
+  h: "flag",
+  i: "properties",
+  j: "reconsumeTimes",
+  k: "unitMode",
+  l: "maxReconsumeTimes",
+  m: "batch",
+  n: "brokerName",
+};
+
+/**
+ * The send header with long names, whatever style the request used: V2 short keys are
+ * recognised by the presence of `a` or `b` (SEND_MESSAGE_V2 and most SEND_BATCH_MESSAGE).
+ */
+export function sendHeaderWithLongNames(fields: ExtFields): RequestHeader {
+  const reader = new RequestHeader(fields);
+  if (!reader.has("a") && !reader.has("b")) return reader;
+  const renamed = new Map<string, string>();
+  const source = fields instanceof Map
+    ? fields
+    : new Map(Object.entries((fields ?? {}) as Record<string, string>));
+  for (const [key, value] of source) renamed.set(SEND_V2_NAMES[key] ?? key, String(value));
+  return new RequestHeader(renamed);
+}
