@@ -51,3 +51,12 @@ export {
 } from "./binary_header_codec.ts";
 export { decodeFrame, encodeCommand, FrameDecoder } from "./frame_codec.ts";
 export type { FrameDecoderOptions } from "./frame_codec.ts";
+export {
+  JavaDouble,
+  javaDouble,
+  JavaMap,
+  javaMap,
+  parseJavaJson,
+  stringifyJava,
+} from "./java_json.ts";
+export type { JavaMapKey, JavaMapOptions, StringifyJavaOptions } from "./java_json.ts";

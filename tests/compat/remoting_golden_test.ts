@@ -15,6 +15,10 @@ import {
   FrameDecoder,
   isOneway,
   isResponse,
+  javaDouble,
+  javaMap,
+  parseJavaJson,
+  stringifyJava,
 } from "../../remoting/mod.ts";
 import type { RemotingCommand } from "../../remoting/mod.ts";
 
@@ -138,6 +142,85 @@ Deno.test({
         checkFields(cmd, frames[i] as FixtureFrame, `${name}#${i}`);
       }
       equal(decoder.bufferedBytes, 0);
+    }
+  },
+});
+
+function bodiesOf(requestCode: number): string[] {
+  const out: string[] = [];
+  for (const name of files) {
+    for (const frame of loadFrames(name)) {
+      const f = frame as FixtureFrame & { requestCode?: number };
+      if (f.requestCode === requestCode && f.body !== undefined) {
+        out.push(new TextDecoder().decode(fromBase64(f.body)));
+      }
+    }
+  }
+  return out;
+}
+
+Deno.test({
+  name: "parseJavaJson() matches the capture's bodyJson for every JSON body" + SKIP_NOTE,
+  ignore: missing,
+  fn() {
+    let count = 0;
+    for (const name of files) {
+      for (const frame of loadFrames(name)) {
+        const f = frame as FixtureFrame & { bodyJson?: unknown };
+        if (f.bodyJson === undefined || f.body === undefined) continue;
+        deepEqual(parseJavaJson(fromBase64(f.body)), f.bodyJson, `${name} opaque ${f.opaque}`);
+        count++;
+      }
+    }
+    ok(count > 100, `only ${count} JSON bodies checked`);
+  },
+});
+
+Deno.test({
+  name: "stringifyJava() rebuilds Java's cluster-info body with bare integer keys" + SKIP_NOTE,
+  ignore: missing,
+  fn() {
+    const bodies = bodiesOf(106);
+    ok(bodies.length > 0);
+    for (const body of bodies) {
+      const parsed = parseJavaJson(body) as {
+        brokerAddrTable: Record<string, { brokerAddrs: Record<string, string> }>;
+      };
+      const table = Object.entries(parsed.brokerAddrTable).map(([name, data]) =>
+        [name, {
+          ...data,
+          brokerAddrs: javaMap(
+            Object.entries(data.brokerAddrs).map(([id, addr]) => [Number(id), addr]),
+            {
+              bareIntegerKeys: true,
+            },
+          ),
+        }] as const
+      );
+      const rebuilt = stringifyJava({ ...parsed, brokerAddrTable: javaMap(table) });
+      equal(rebuilt, body);
+    }
+  },
+});
+
+Deno.test({
+  name: "stringifyJava() rebuilds Java's consume-stats body with object keys and doubles" +
+    SKIP_NOTE,
+  ignore: missing,
+  fn() {
+    const bodies = bodiesOf(208);
+    ok(bodies.length > 0);
+    for (const body of bodies) {
+      const parsed = parseJavaJson(body) as {
+        consumeTps: number;
+        offsetTable: Record<string, unknown>;
+      };
+      const table = javaMap(
+        Object.entries(parsed.offsetTable).map((
+          [key, value],
+        ) => [parseJavaJson(key) as object, value]),
+      );
+      equal(stringifyJava({ consumeTps: javaDouble(parsed.consumeTps), offsetTable: table }), body);
     }
   },
 });
