@@ -22,3 +22,5 @@ export * from "./message_sys_flag.ts";
 export * from "./message_id.ts";
 export * from "./message_codec.ts";
 export * from "./message_decoder.ts";
+export * from "./batch_codec.ts";
+export * from "./topic_validator.ts";
