@@ -25,7 +25,7 @@ import {
   stringField,
   stringKey,
 } from "./_fields.ts";
-import { nettyClientFields, nettyServerFields } from "./_netty_fields.ts";
+import { NETTY_CLIENT_FIELDS, NETTY_SERVER_FIELDS } from "./_netty_fields.ts";
 import { parseNamesrvAddr } from "./namesrv_addr.ts";
 import { parseMessageDelayLevel } from "./delay_levels.ts";
 import type { MachineInfo } from "./machine_info.ts";
@@ -59,18 +59,20 @@ const addrList = () =>
 export const brokerConfigSchema = z.object({
   // Identity and network (BrokerConfig, BrokerIdentity).
   brokerClusterName: nameKey("DefaultCluster"),
-  brokerName: stringField(),
+  brokerName: stringField().optional(),
   brokerId: longKey(0, -1),
-  namesrvAddr: addrList(),
-  brokerIP1: hostField(),
-  brokerIP2: hostField(),
-  haListenPort: intField(0, 65535),
+  namesrvAddr: addrList().optional(),
+  brokerIP1: hostField().optional(),
+  brokerIP2: hostField().optional(),
+  haListenPort: intField(0, 65535).optional(),
   brokerPermission: intKey(6, 0, 7),
-  rocketmqHome: stringField(),
+  rocketmqHome: stringField().optional(),
   regionId: nameKey("DefaultRegion"),
   traceOn: boolKey(true),
-  ...nettyServerFields(10911),
-  ...nettyClientFields(),
+  ...NETTY_SERVER_FIELDS,
+  /** Remoting port; 0 = any free port. */
+  listenPort: portKey(10911),
+  ...NETTY_CLIENT_FIELDS,
   // Roles, flushing and replication (MessageStoreConfig, BrokerConfig).
   brokerRole: enumKey(BROKER_ROLES, "ASYNC_MASTER"),
   flushDiskType: enumKey(FLUSH_DISK_TYPES, "ASYNC_FLUSH"),
@@ -85,7 +87,8 @@ export const brokerConfigSchema = z.object({
   commitCommitLogThoroughInterval: intKey(200),
   syncFlushTimeout: longKey(5000),
   slaveTimeout: intKey(3000),
-  haMasterAddress: checkedStringField("host:port", (text) => parseNamesrvAddr(text)?.length === 1),
+  haMasterAddress: checkedStringField("host:port", (text) => parseNamesrvAddr(text)?.length === 1)
+    .optional(),
   haSendHeartbeatInterval: intKey(5000, 1),
   haHousekeepingInterval: intKey(20_000, 1),
   haTransferBatchSize: intKey(32_768, 1),
@@ -111,9 +114,9 @@ export const brokerConfigSchema = z.object({
   syncBrokerMemberGroupPeriod: longKey(1000, 1),
   enableSlaveActingMaster: boolKey(false),
   // Store (MessageStoreConfig).
-  storePathRootDir: stringField(),
-  storePathCommitLog: stringField(),
-  storePathEpochFile: stringField(),
+  storePathRootDir: stringField().optional(),
+  storePathCommitLog: stringField().optional(),
+  storePathEpochFile: stringField().optional(),
   mappedFileSizeCommitLog: intKey(1024 * 1024 * 1024, 4096),
   mappedFileSizeConsumeQueue: intKey(300_000 * 20, 20),
   maxMessageSize: intKey(4 * 1024 * 1024, 1),
@@ -174,7 +177,7 @@ export const brokerConfigSchema = z.object({
   sendMessageThreadPoolNums: intKey(1, 1, 1024),
   pullMessageThreadPoolNums: intKey(16, 1, 1024),
   // Not RocketMQ: number of store shards (one worker each); default min(max(1, cores), 8).
-  shardCount: intField(1, SHARD_COUNT_MAX),
+  shardCount: intField(1, SHARD_COUNT_MAX).optional(),
   // Not RocketMQ: admin HTTP port; -1 = off (default), 0 = any free port.
   httpPort: intKey(-1, -1, 65535),
   // Not RocketMQ: address the admin HTTP server binds to.

@@ -10,7 +10,7 @@
  * Runs on: main thread
  * @module
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { ConfigError } from "../errors.ts";
 import { parsePropertiesText } from "./properties_parser.ts";
 import {
@@ -144,7 +144,13 @@ function loadRaw<T>(
 }
 
 function parseKnown<T>(schema: z.ZodObject, raw: Map<string, RawValue>): T {
-  const input = Object.fromEntries([...raw].map(([key, { value }]) => [key, value]));
+  // An empty value for a key without a fixed default (Java: null) means "use the derived
+  // default", so `-p` output, which prints null as an empty value, loads back unchanged.
+  const input = Object.fromEntries(
+    [...raw]
+      .filter(([key, { value }]) => value.trim() !== "" || !isDerived(schema, key))
+      .map(([key, { value }]) => [key, value]),
+  );
   const result = schema.safeParse(input);
   if (result.success) return result.data as T;
   const issue = result.error.issues[0];
@@ -155,6 +161,10 @@ function parseKnown<T>(schema: z.ZodObject, raw: Map<string, RawValue>): T {
       `"${found?.value ?? ""}", expected ${issue?.message ?? "a valid value"}`,
     { cause: result.error },
   );
+}
+
+function isDerived(schema: z.ZodObject, key: string): boolean {
+  return schema.shape[key] instanceof z.ZodOptional;
 }
 
 function readFile(path: string): string {

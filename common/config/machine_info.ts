@@ -23,7 +23,7 @@ export interface MachineInfo {
 export type EnvLookup = (name: string) => string | undefined;
 
 /** Reads the real environment; without permission every variable is unset. */
-export const denoEnv: EnvLookup = (name) => {
+export const denoEnv: EnvLookup = (name: string): string | undefined => {
   try {
     return Deno.env.get(name);
   } catch {

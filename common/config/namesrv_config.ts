@@ -9,8 +9,8 @@
  * @module
  */
 import { z } from "zod";
-import { boolKey, intKey, longKey, nameKey, stringField } from "./_fields.ts";
-import { nettyServerFields } from "./_netty_fields.ts";
+import { boolKey, intKey, longKey, nameKey, portKey, stringField } from "./_fields.ts";
+import { NETTY_SERVER_FIELDS } from "./_netty_fields.ts";
 import type { MachineInfo } from "./machine_info.ts";
 
 /** Controller state-machine implementations (5.x, for the embedded controller). */
@@ -21,9 +21,9 @@ export const CONTROLLER_TYPES = ["DLedger", "jRaft"] as const;
  * strings, output typed values with Java's defaults.
  */
 export const namesrvConfigSchema = z.object({
-  rocketmqHome: stringField(),
-  kvConfigPath: stringField(),
-  configStorePath: stringField(),
+  rocketmqHome: stringField().optional(),
+  kvConfigPath: stringField().optional(),
+  configStorePath: stringField().optional(),
   productEnvName: nameKey("center"),
   clusterTest: boolKey(false),
   orderMessageEnable: boolKey(false),
@@ -45,7 +45,9 @@ export const namesrvConfigSchema = z.object({
   needWaitForService: boolKey(false),
   waitSecondsForService: intKey(45),
   deleteTopicWithBrokerRegistration: boolKey(false),
-  ...nettyServerFields(9876),
+  ...NETTY_SERVER_FIELDS,
+  /** Remoting port; 0 = any free port. */
+  listenPort: portKey(9876),
   // Not RocketMQ: a broker silent this long (ms) is dropped with its routes.
   // Java hard-codes 120 s (RouteInfoManager.BROKER_CHANNEL_EXPIRED_TIME).
   brokerChannelExpiredTime: longKey(120_000, 1),
