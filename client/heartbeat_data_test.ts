@@ -31,7 +31,9 @@ Deno.test({
       for (const line of text.split("\n")) {
         if (line.trim() === "") continue;
         const frame = JSON.parse(line);
-        if (frame.code !== 34 || frame.isResponse || !String(frame.from).startsWith("java-")) continue;
+        if (frame.code !== 34 || frame.isResponse || !String(frame.from).startsWith("java-")) {
+          continue;
+        }
         const wireText = new TextDecoder().decode(
           Uint8Array.from(atob(frame.body), (c) => c.charCodeAt(0)),
         );
@@ -39,7 +41,10 @@ Deno.test({
         const got = heartbeatJson({
           clientId: wire.clientID,
           producerGroups: wire.producerDataSet.map((p) => p.groupName),
-          consumers: wire.consumerDataSet.map((c) => ({ ...c, subscriptions: c.subscriptionDataSet })),
+          consumers: wire.consumerDataSet.map((c) => ({
+            ...c,
+            subscriptions: c.subscriptionDataSet,
+          })),
         });
         assert.equal(got, wireText);
         checked++;

@@ -7,7 +7,7 @@
  * Runs on: main thread
  * @module
  */
-import { getLogger } from "../common/log.ts";
+import { getLogger } from "../common/mod.ts";
 import { messageQueueKey } from "./message_queue.ts";
 import type { MessageQueue } from "./message_queue.ts";
 

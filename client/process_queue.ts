@@ -7,7 +7,7 @@
  * Runs on: main thread
  * @module
  */
-import { assert } from "../common/assert.ts";
+import { assert } from "../common/mod.ts";
 
 /** The minimal view of a pulled message this queue needs. */
 export interface ProcessQueueEntry {

@@ -8,7 +8,7 @@
  * @module
  */
 import { javaStringHashCode } from "../common/mod.ts";
-import type { Random } from "../common/random.ts";
+import type { Random } from "../common/mod.ts";
 import type { MessageQueue } from "./message_queue.ts";
 
 /** Picks the queue of an ordered send from the topic's writable queues and a user argument. */
@@ -16,7 +16,9 @@ export type MessageQueueSelector = (queues: readonly MessageQueue[], arg: unknow
 
 /** Same argument, same queue: Java `String.hashCode()` of `String(arg)`, absolute, modulo queue count. */
 export const selectByHash: MessageQueueSelector = (queues, arg) => {
-  if (queues.length === 0) throw new RangeError("Cannot select a queue: the topic has no writable queue");
+  if (queues.length === 0) {
+    throw new RangeError("Cannot select a queue: the topic has no writable queue");
+  }
   const hash = Math.abs(javaStringHashCode(String(arg)));
   return queues[hash % queues.length]!;
 };
@@ -24,7 +26,9 @@ export const selectByHash: MessageQueueSelector = (queues, arg) => {
 /** A random queue. */
 export function selectRandom(random: Random): MessageQueueSelector {
   return (queues) => {
-    if (queues.length === 0) throw new RangeError("Cannot select a queue: the topic has no writable queue");
+    if (queues.length === 0) {
+      throw new RangeError("Cannot select a queue: the topic has no writable queue");
+    }
     return queues[random.nextInt(queues.length)]!;
   };
 }

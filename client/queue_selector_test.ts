@@ -4,7 +4,7 @@
  * Runs on: main thread
  */
 import assert from "node:assert/strict";
-import { SeededRandom } from "../common/random.ts";
+import { SeededRandom } from "../common/mod.ts";
 import { RoundRobinQueueSelector, selectByHash, selectRandom } from "./queue_selector.ts";
 import type { MessageQueue } from "./message_queue.ts";
 

@@ -34,7 +34,14 @@ export function buildSubscriptionData(
 ): SubscriptionData {
   const text = expression?.trim() ?? "";
   if (text === "" || text === SUB_ALL) {
-    return { topic, subString: SUB_ALL, tagsSet: [], codeSet: [], subVersion, expressionType: "TAG" };
+    return {
+      topic,
+      subString: SUB_ALL,
+      tagsSet: [],
+      codeSet: [],
+      subVersion,
+      expressionType: "TAG",
+    };
   }
   const tagsSet: string[] = [];
   for (const piece of text.split("||")) {
@@ -52,7 +59,10 @@ export function buildSubscriptionData(
 }
 
 /** Whether a message with `tags` passes `subscription` (exact string match, after the broker's hash filter). */
-export function matchesSubscription(subscription: SubscriptionData, tags: string | undefined): boolean {
+export function matchesSubscription(
+  subscription: SubscriptionData,
+  tags: string | undefined,
+): boolean {
   if (subscription.tagsSet.length === 0) return true;
   return tags !== undefined && subscription.tagsSet.includes(tags);
 }

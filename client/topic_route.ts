@@ -6,7 +6,7 @@
  * Runs on: any
  * @module
  */
-import { DecodeError } from "../common/errors.ts";
+import { DecodeError } from "../common/mod.ts";
 import type { MessageQueue } from "./message_queue.ts";
 
 /** Topic permission bits. */

@@ -5,7 +5,7 @@
  * Runs on: main thread
  */
 import assert from "node:assert/strict";
-import { DecodeError } from "../common/errors.ts";
+import { DecodeError } from "../common/mod.ts";
 import {
   allAddresses,
   defaultTopicRoute,
