@@ -1,0 +1,86 @@
+/**
+ * The broker settings the broker folder reads, named exactly as in `broker.properties`
+ * (a structural subset of `BrokerConfig` from `common/config`), with Java's defaults.
+ *
+ * Runs on: main thread
+ * @module
+ */
+
+/** Settings used by `broker/` (RocketMQ key names). */
+export interface BrokerSettings {
+  brokerClusterName: string;
+  brokerName: string;
+  brokerId: number;
+  brokerRole: "ASYNC_MASTER" | "SYNC_MASTER" | "SLAVE";
+  namesrvAddr: string | null;
+  brokerIP1: string;
+  brokerIP2: string;
+  listenPort: number;
+  haListenPort: number;
+  /** Not RocketMQ: the address both listeners bind to. */
+  bindAddress: string;
+  brokerPermission: number;
+  regionId: string;
+  traceOn: boolean;
+  storePathRootDir: string;
+  flushDiskType: "ASYNC_FLUSH" | "SYNC_FLUSH";
+  maxMessageSize: number;
+  autoCreateTopicEnable: boolean;
+  defaultTopicQueueNums: number;
+  autoCreateSubscriptionGroup: boolean;
+  clusterTopicEnable: boolean;
+  brokerTopicEnable: boolean;
+  traceTopicEnable: boolean;
+  msgTraceTopicName: string;
+  longPollingEnable: boolean;
+  shortPollingTimeMills: number;
+  notifyConsumerIdsChangedEnable: boolean;
+  channelExpiredTimeout: number;
+  flushConsumerOffsetInterval: number;
+  registerNameServerPeriod: number;
+  registerBrokerTimeoutMills: number;
+  rejectTransactionMessage: boolean;
+  defaultQueryMaxNum: number;
+  maxTransferCountOnMessageInMemory: number;
+  maxTransferBytesOnMessageInMemory: number;
+}
+
+/** Java's defaults (store under `./data/store`, name "broker-a", listen 10911 on 0.0.0.0). */
+export function defaultBrokerSettings(): BrokerSettings {
+  return {
+    brokerClusterName: "DefaultCluster",
+    brokerName: "broker-a",
+    brokerId: 0,
+    brokerRole: "ASYNC_MASTER",
+    namesrvAddr: null,
+    brokerIP1: "127.0.0.1",
+    brokerIP2: "127.0.0.1",
+    listenPort: 10911,
+    haListenPort: 10912,
+    bindAddress: "0.0.0.0",
+    brokerPermission: 6,
+    regionId: "DefaultRegion",
+    traceOn: true,
+    storePathRootDir: "./data/store",
+    flushDiskType: "ASYNC_FLUSH",
+    maxMessageSize: 4 * 1024 * 1024,
+    autoCreateTopicEnable: true,
+    defaultTopicQueueNums: 8,
+    autoCreateSubscriptionGroup: true,
+    clusterTopicEnable: true,
+    brokerTopicEnable: true,
+    traceTopicEnable: false,
+    msgTraceTopicName: "RMQ_SYS_TRACE_TOPIC",
+    longPollingEnable: true,
+    shortPollingTimeMills: 1000,
+    notifyConsumerIdsChangedEnable: true,
+    channelExpiredTimeout: 120_000,
+    flushConsumerOffsetInterval: 5000,
+    registerNameServerPeriod: 30_000,
+    registerBrokerTimeoutMills: 24_000,
+    rejectTransactionMessage: false,
+    defaultQueryMaxNum: 32,
+    maxTransferCountOnMessageInMemory: 32,
+    maxTransferBytesOnMessageInMemory: 262_144,
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * PULL_MESSAGE (11) and LITE_PULL_MESSAGE (361): checks group, topic and queue, picks the
+ * subscription (from the request when the SUBSCRIPTION bit is set, else from the group's
+ * heartbeat registration), reads the store, commits the carried offset when the COMMIT_OFFSET
+ * bit is set, and parks the pull (long polling) when nothing is there and SUSPEND is set.
+ * Every response carries suggestWhichBrokerId, nextBeginOffset, minOffset and maxOffset.
+ *
+ * Runs on: main thread
+ * @module
+ */
+import { createResponse, type RemotingCommand, ResponseCode } from "../../remoting/mod.ts";
+import type { BrokerRuntime, RequestContext } from "../broker_runtime.ts";
+import { RequestHeader } from "../request_header.ts";
+import { PERM_READ } from "../topic_config_manager.ts";
+import { getStatusToPullCode } from "../response_codes.ts";
+import { buildSubscriptionData, matchesTagsCode } from "../message_filter.ts";
+import type { SubscriptionData } from "../consumer_manager.ts";
+import { fail } from "./_reply.ts";
+
+/** PullSysFlag bits. */
+const FLAG_COMMIT_OFFSET = 0x1;
+const FLAG_SUSPEND = 0x2;
+const FLAG_SUBSCRIPTION = 0x4;
+
+interface PullHeader {
+  consumerGroup: string;
+  topic: string;
+  queueId: number;
+  queueOffset: number;
+  maxMsgNums: number;
+  sysFlag: number;
+  commitOffset: number;
+  suspendTimeoutMillis: number;
+  subscription: string | undefined;
+  subVersion: number;
+  expressionType: string;
+  maxMsgBytes: number | undefined;
+}
+
+function readPullHeader(request: RemotingCommand): PullHeader {
+  const h = new RequestHeader(request.extFields);
+  return {
+    consumerGroup: h.string("consumerGroup"),
+    topic: h.string("topic"),
+    queueId: h.int("queueId"),
+    queueOffset: h.long("queueOffset"),
+    maxMsgNums: h.int("maxMsgNums"),
+    sysFlag: h.int("sysFlag"),
+    commitOffset: h.optLong("commitOffset", 0),
+    suspendTimeoutMillis: h.optLong("suspendTimeoutMillis", 15_000),
+    subscription: h.optString("subscription"),
+    subVersion: h.optLong("subVersion", 0),
+    expressionType: h.optString("expressionType") ?? "TAG",
+    maxMsgBytes: h.has("maxMsgBytes") ? h.optInt("maxMsgBytes", 0) : undefined,
+  };
+}
+
+function offsetsHeader(fields: { next: number; min: number; max: number }): Record<string, string> {
+  return {
+    suggestWhichBrokerId: "0",
+    nextBeginOffset: String(fields.next),
+    minOffset: String(fields.min),
+    maxOffset: String(fields.max),
+  };
+}
+
+/** Handles codes 11 and 361. */
+export async function handlePullMessage(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+): Promise<RemotingCommand | undefined> {
+  const { request } = ctx;
+  const header = readPullHeader(request);
+  const rejected = checkPull(rt, request, header);
+  if (rejected !== undefined) return rejected;
+  const sub = pickSubscription(rt, request, header);
+  if ("response" in sub) return sub.response;
+  const maxCount = Math.max(1, Math.min(header.maxMsgNums, rt.settings.maxTransferCountOnMessageInMemory));
+  const result = await rt.store.getMessage(header.topic, header.queueId, {
+    offset: header.queueOffset,
+    maxCount,
+    ...(header.maxMsgBytes !== undefined && header.maxMsgBytes > 0 ? { maxBytes: header.maxMsgBytes } : {}),
+    matches: (code) => matchesTagsCode(sub.data, code),
+  });
+  const code = getStatusToPullCode(result.status, header.queueOffset);
+  const hasSuspend = (header.sysFlag & FLAG_SUSPEND) !== 0;
+  if (ctx.mayHold && (header.sysFlag & FLAG_COMMIT_OFFSET) !== 0) {
+    rt.offsets.commitOffset(header.consumerGroup, header.topic, header.queueId, header.commitOffset);
+  }
+  if (code === ResponseCode.PULL_NOT_FOUND && hasSuspend && ctx.mayHold) {
+    const holdMs = rt.settings.longPollingEnable
+      ? Math.min(header.suspendTimeoutMillis, 25_000)
+      : rt.settings.shortPollingTimeMills;
+    const parked = rt.holds.hold({
+      topic: header.topic,
+      queueId: header.queueId,
+      offset: header.queueOffset,
+      matches: (tagsCode) => matchesTagsCode(sub.data, tagsCode),
+      wake: () => rt.replay(request, ctx.channel),
+    }, holdMs);
+    if (parked) return undefined;
+  }
+  const extFields = offsetsHeader({ next: result.nextBeginOffset, min: result.minOffset, max: result.maxOffset });
+  let body: Uint8Array | undefined;
+  if (code === ResponseCode.SUCCESS) {
+    body = concat(result.records);
+    rt.stats.getMessageCount += result.records.length;
+  }
+  // A re-run of a parked pull answers in JSON, as the Java broker does.
+  return createResponse(request, code, {
+    remark: result.status,
+    extFields,
+    body,
+    ...(ctx.mayHold ? {} : { serializeType: "JSON" as const }),
+  });
+}
+
+function checkPull(rt: BrokerRuntime, request: RemotingCommand, header: PullHeader): RemotingCommand | undefined {
+  if ((rt.settings.brokerPermission & PERM_READ) === 0) {
+    return fail(request, ResponseCode.NO_PERMISSION, `the broker[${rt.settings.brokerIP1}] pulling message is forbidden`);
+  }
+  const group = rt.groups.findOrCreate(header.consumerGroup);
+  if (group === undefined) {
+    return fail(request, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group [${header.consumerGroup}] does not exist`);
+  }
+  if (!group.consumeEnable) {
+    return fail(request, ResponseCode.NO_PERMISSION, `subscription group no permission, ${header.consumerGroup}`);
+  }
+  const topic = rt.topics.get(header.topic);
+  if (topic === undefined) {
+    return fail(request, ResponseCode.TOPIC_NOT_EXIST, `topic[${header.topic}] not exist, apply first please!`);
+  }
+  if ((topic.perm & PERM_READ) === 0) {
+    return fail(request, ResponseCode.NO_PERMISSION, `the topic[${header.topic}] pulling message is forbidden`);
+  }
+  if (header.queueId < 0 || header.queueId >= topic.readQueueNums) {
+    return fail(request, ResponseCode.INVALID_PARAMETER, `queueId[${header.queueId}] is illegal, topic:[${header.topic}] topicConfig.readQueueNums:[${topic.readQueueNums}]`);
+  }
+  return undefined;
+}
+
+function pickSubscription(
+  rt: BrokerRuntime,
+  request: RemotingCommand,
+  header: PullHeader,
+): { data: SubscriptionData } | { response: RemotingCommand } {
+  if (header.expressionType !== "TAG") {
+    return { response: fail(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED, "The broker does not support consumer to filter message by SQL92") };
+  }
+  if ((header.sysFlag & FLAG_SUBSCRIPTION) !== 0) {
+    return { data: buildSubscriptionData(header.topic, header.subscription, { subVersion: header.subVersion }) };
+  }
+  const info = rt.consumers.get(header.consumerGroup);
+  if (info === undefined) {
+    return { response: fail(request, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's group info not exist`) };
+  }
+  const data = info.subscriptions.get(header.topic);
+  if (data === undefined) {
+    return { response: fail(request, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's subscription not exist`) };
+  }
+  if (data.subVersion < header.subVersion) {
+    return { response: fail(request, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest") };
+  }
+  return { data };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const part of parts) size += part.length;
+  const out = new Uint8Array(size);
+  let pos = 0;
+  for (const part of parts) {
+    out.set(part, pos);
+    pos += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * What the broker needs from a message store, as one interface. `store_adapter.ts` implements
+ * it over the sharded `MessageStore` of `store/`; `memory_message_store.ts` implements it in
+ * memory for tests and `startBroker({ memoryStore: true })`. Statuses are Java's
+ * `PutMessageStatus` / `GetMessageStatus` names; the broker maps them in `response_codes.ts`.
+ *
+ * Runs on: main thread
+ * @module
+ */
+import type { MessageToStore } from "../common/message_codec.ts";
+
+/** Outcome of a put (Java `PutMessageStatus`). */
+export type PutStatus =
+  | "PUT_OK"
+  | "FLUSH_DISK_TIMEOUT"
+  | "FLUSH_SLAVE_TIMEOUT"
+  | "SLAVE_NOT_AVAILABLE"
+  | "SERVICE_NOT_AVAILABLE"
+  | "CREATE_MAPEDFILE_FAILED"
+  | "MESSAGE_ILLEGAL"
+  | "PROPERTIES_SIZE_EXCEEDED"
+  | "OS_PAGECACHE_BUSY"
+  | "UNKNOWN_ERROR";
+
+/** Result of putting the messages of one send (one message, or one batch into one queue). */
+export interface PutResult {
+  status: PutStatus;
+  /** Per stored message, in order: where it went. Empty unless stored. */
+  stored: { queueOffset: number; physicalOffset: number; storeTimestamp: number }[];
+}
+
+/** Outcome of a get (Java `GetMessageStatus`). */
+export type GetStatus =
+  | "FOUND"
+  | "NO_MATCHED_MESSAGE"
+  | "MESSAGE_WAS_REMOVING"
+  | "OFFSET_FOUND_NULL"
+  | "OFFSET_OVERFLOW_BADLY"
+  | "OFFSET_OVERFLOW_ONE"
+  | "OFFSET_TOO_SMALL"
+  | "NO_MATCHED_LOGIC_QUEUE"
+  | "NO_MESSAGE_IN_QUEUE";
+
+/** Result of reading a queue. */
+export interface GetResult {
+  status: GetStatus;
+  nextBeginOffset: number;
+  minOffset: number;
+  maxOffset: number;
+  /** Stored records, each exactly as in the commit log. */
+  records: Uint8Array[];
+  /** The consumer lags far behind (Java `suggestPullingFromSlave`). */
+  suggestPullingFromSlave: boolean;
+}
+
+/** Result of a key query. */
+export interface QueryResult {
+  records: Uint8Array[];
+  indexLastUpdateTimestamp: number;
+  indexLastUpdatePhyoffset: number;
+}
+
+/** Called after messages were stored, to wake parked pulls. */
+export type MessageArrivedListener = (
+  topic: string,
+  queueId: number,
+  info: { queueOffset: number; tagsCode: number },
+) => void;
+
+/** A message store as the broker uses it. */
+export interface BrokerMessageStore {
+  /** Stores messages (all for the same topic and queue), in order. */
+  putMessages(messages: MessageToStore[]): Promise<PutResult>;
+  /** Reads up to `maxCount` records from a queue, keeping those whose tag hash `matches`. */
+  getMessage(
+    topic: string,
+    queueId: number,
+    options: { offset: number; maxCount: number; maxBytes?: number; matches: (tagsCode: number) => boolean },
+  ): Promise<GetResult>;
+  /** Smallest readable queue offset (0 for an unknown queue). */
+  getMinOffset(topic: string, queueId: number): Promise<number>;
+  /** Next queue offset to be written (0 for an unknown queue). */
+  getMaxOffset(topic: string, queueId: number): Promise<number>;
+  /** Queue offset by store time (`boundary` lower = first at/after, upper = last at/before). */
+  getOffsetByTime(
+    topic: string,
+    queueId: number,
+    options: { timestamp: number; boundary: "lower" | "upper" },
+  ): Promise<number>;
+  /** Store time of the message at the min offset, or -1 when the queue is empty. */
+  getEarliestMessageTime(topic: string, queueId: number): Promise<number>;
+  /** The stored record at a commit-log physical offset. */
+  lookMessageByOffset(physicalOffset: number): Promise<Uint8Array | undefined>;
+  /** Records whose key (KEYS or UNIQ_KEY) is `key`, stored in `[begin, end]`. */
+  queryMessage(
+    topic: string,
+    key: string,
+    options: { maxNum: number; begin: number; end: number },
+  ): Promise<QueryResult>;
+  /** Drops a topic's queues. */
+  deleteTopic(topic: string): Promise<void>;
+  /** Highest commit-log offset written (broker-wide), for runtime info. */
+  maxPhysicalOffset(): number;
+  /** Registers the long-poll wake-up listener. */
+  onMessageArrived(listener: MessageArrivedListener): void;
+  /** Flushes and closes (writes the checkpoint). */
+  close(): Promise<void>;
+}
