@@ -1,0 +1,350 @@
+/**
+ * One remoting TCP connection, used by both `RemotingServer` and
+ * `RemotingClient`. It reads into a reusable buffer, decodes frames, hands
+ * requests to a handler, matches responses to its own pending requests by
+ * opaque, and coalesces everything queued while a write is in progress into
+ * one socket write (looping on short writes). A frame that cannot be decoded
+ * closes the connection, as Java does.
+ *
+ * Runs on: main thread
+ * @module
+ */
+import { BrokerError, DecodeError, TimeoutError } from "../common/errors.ts";
+import { FRAME_MAX_BYTES } from "../common/limits.ts";
+import { getLogger } from "../common/log.ts";
+import type { Logger } from "../common/log.ts";
+import { encodeCommand, FrameDecoder } from "./frame_codec.ts";
+import {
+  createResponse,
+  FLAG_ONEWAY,
+  FLAG_RESPONSE,
+  isOneway,
+  isResponse,
+} from "./remoting_command.ts";
+import type { RemotingCommand } from "./remoting_command.ts";
+import { ResponseCode } from "./response_code.ts";
+import {
+  REMOTING_IN_FLIGHT_MAX,
+  REMOTING_PENDING_REQUESTS_MAX,
+  REMOTING_READ_BUFFER_BYTES,
+  REMOTING_WRITE_BACKLOG_MAX_BYTES,
+} from "./_limits.ts";
+
+/** Answers one request; `undefined` sends nothing (oneway, or answered later with `send`). */
+export type RemotingHandler = (
+  cmd: RemotingCommand,
+  conn: RemotingConnection,
+) => RemotingCommand | undefined | Promise<RemotingCommand | undefined>;
+
+/** Options of `RemotingConnection`. */
+export interface RemotingConnectionOptions {
+  /** Handles requests from the peer; default answers REQUEST_CODE_NOT_SUPPORTED. */
+  handler?: RemotingHandler | undefined;
+  /** Largest accepted frame; default `FRAME_MAX_BYTES`. */
+  maxFrameBytes?: number | undefined;
+  /** Handler calls still running before reading pauses; default 1024. */
+  maxInFlight?: number | undefined;
+  /** Called once after the connection closed and its pending requests were rejected. */
+  onClose?: ((conn: RemotingConnection) => void) | undefined;
+  /** Logger; default `getLogger("remoting")`. */
+  logger?: Logger | undefined;
+}
+
+interface PendingRequest {
+  resolve(cmd: RemotingCommand): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+let nextConnectionId = 1;
+
+/** Default handler: every request code is unknown. */
+function notSupported(cmd: RemotingCommand): RemotingCommand {
+  return createResponse(cmd, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, {
+    remark: ` request type ${cmd.code} not supported`,
+  });
+}
+
+/** A remoting connection over one `Deno.Conn`; reading starts in the constructor. */
+export class RemotingConnection {
+  /** Process-unique id. */
+  readonly id: number = nextConnectionId++;
+  /** Peer address as `"ip:port"`. */
+  readonly remoteAddress: string;
+  /** Resolves once the socket is closed and all reads and writes have finished. */
+  readonly closed: Promise<void>;
+
+  readonly #conn: Deno.Conn;
+  readonly #handler: RemotingHandler;
+  readonly #decoder: FrameDecoder;
+  readonly #maxInFlight: number;
+  readonly #onClose: ((conn: RemotingConnection) => void) | undefined;
+  readonly #log: Logger;
+  readonly #pending = new Map<number, PendingRequest>();
+  #queue: Uint8Array[] = [];
+  #queuedBytes = 0;
+  #writer: Promise<void> | undefined;
+  #inFlight = 0;
+  #wake: (() => void) | undefined;
+  #closing = false;
+  #resolveClosed!: () => void;
+
+  /** Wraps `conn` and starts reading from it. */
+  constructor(conn: Deno.Conn, options: RemotingConnectionOptions = {}) {
+    this.#conn = conn;
+    const addr = conn.remoteAddr as Deno.NetAddr;
+    this.remoteAddress = `${addr.hostname}:${addr.port}`;
+    this.#handler = options.handler ?? notSupported;
+    this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes ?? FRAME_MAX_BYTES });
+    this.#maxInFlight = options.maxInFlight ?? REMOTING_IN_FLIGHT_MAX;
+    this.#onClose = options.onClose;
+    this.#log = options.logger ?? getLogger("remoting");
+    this.closed = new Promise((resolve) => this.#resolveClosed = resolve);
+    void this.#readLoop();
+  }
+
+  /** True once `close()` was called or the peer went away. */
+  get isClosed(): boolean {
+    return this.#closing;
+  }
+
+  /** Requests sent with `request()` still waiting for their response. */
+  get pendingRequests(): number {
+    return this.#pending.size;
+  }
+
+  /** Queues `cmd` for writing (a late response, for example); false if the connection is closed. */
+  send(cmd: RemotingCommand): boolean {
+    if (this.#closing) return false;
+    this.#enqueue(encodeCommand(cmd));
+    this.#startWriting();
+    return true;
+  }
+
+  /** Sends `cmd` with the oneway flag set; false if the connection is closed. */
+  oneway(cmd: RemotingCommand): boolean {
+    return this.send({ ...cmd, flag: cmd.flag | FLAG_ONEWAY });
+  }
+
+  /**
+   * Sends request `cmd` and resolves with the peer's response of the same
+   * opaque. Rejects with `TimeoutError` after `timeoutMs`, or with
+   * `BrokerError` (code `CONNECTION_CLOSED`) when the connection closes first.
+   */
+  request(cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+    if (isResponse(cmd)) throw new RangeError("Cannot send request: the command is a response");
+    if (this.#closing) {
+      return Promise.reject(this.#closedError());
+    }
+    if (this.#pending.size >= REMOTING_PENDING_REQUESTS_MAX || this.#pending.has(cmd.opaque)) {
+      return Promise.reject(
+        new BrokerError(`Cannot send request: opaque ${cmd.opaque} busy or too many pending`, {
+          code: "TOO_MANY_PENDING",
+        }),
+      );
+    }
+    const bytes = encodeCommand(cmd);
+    return new Promise<RemotingCommand>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(cmd.opaque);
+        reject(
+          new TimeoutError(
+            `Request timed out: code ${cmd.code} opaque ${cmd.opaque} to ${this.remoteAddress} after ${timeoutMs} ms`,
+          ),
+        );
+      }, timeoutMs);
+      this.#pending.set(cmd.opaque, { resolve, reject, timer });
+      this.#enqueue(bytes);
+      this.#startWriting();
+    });
+  }
+
+  /** Closes the socket; pending requests are rejected. Await `closed` for the end. */
+  close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    try {
+      this.#conn.close();
+    } catch (error) {
+      // Already closed by the runtime (peer reset): nothing left to release.
+      this.#log.debug("Socket already closed", { conn: this.id, error });
+    }
+    this.#wake?.();
+  }
+
+  #closedError(): BrokerError {
+    return new BrokerError(`Connection to ${this.remoteAddress} closed`, {
+      code: "CONNECTION_CLOSED",
+    });
+  }
+
+  async #readLoop(): Promise<void> {
+    const buffer = new Uint8Array(REMOTING_READ_BUFFER_BYTES);
+    try {
+      while (!this.#closing) {
+        await this.#backpressure();
+        if (this.#closing) break;
+        const n = await this.#conn.read(buffer);
+        if (n === null) break;
+        let commands: RemotingCommand[];
+        try {
+          commands = this.#decoder.push(buffer.subarray(0, n));
+        } catch (error) {
+          if (!(error instanceof DecodeError)) throw error;
+          this.#log.warn("Closing connection: undecodable frame", {
+            conn: this.id,
+            remote: this.remoteAddress,
+            error,
+          });
+          break;
+        }
+        for (const cmd of commands) this.#dispatch(cmd);
+        this.#startWriting();
+      }
+    } catch (error) {
+      if (!this.#closing) {
+        this.#log.debug("Connection read failed", { conn: this.id, error });
+      }
+    }
+    await this.#shutdown();
+  }
+
+  /** Waits while too many handlers run or too many bytes wait to be written. */
+  async #backpressure(): Promise<void> {
+    for (let round = 0; round < 1_000_000 && !this.#closing; round++) {
+      if (this.#inFlight < this.#maxInFlight) {
+        if (this.#queuedBytes <= REMOTING_WRITE_BACKLOG_MAX_BYTES) return;
+        await this.#writer;
+        continue;
+      }
+      await new Promise<void>((resolve) => this.#wake = resolve);
+      this.#wake = undefined;
+    }
+  }
+
+  async #shutdown(): Promise<void> {
+    this.close();
+    await this.#writer;
+    for (const pending of this.#pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(this.#closedError());
+    }
+    this.#pending.clear();
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.#resolveClosed();
+    try {
+      this.#onClose?.(this);
+    } catch (error) {
+      this.#log.error("onClose callback failed", { conn: this.id, error });
+    }
+  }
+
+  #dispatch(cmd: RemotingCommand): void {
+    if (isResponse(cmd)) {
+      const pending = this.#pending.get(cmd.opaque);
+      if (pending === undefined) {
+        this.#log.debug("Response without a pending request", {
+          conn: this.id,
+          opaque: cmd.opaque,
+        });
+        return;
+      }
+      this.#pending.delete(cmd.opaque);
+      clearTimeout(pending.timer);
+      pending.resolve(cmd);
+      return;
+    }
+    let result: RemotingCommand | undefined | Promise<RemotingCommand | undefined>;
+    try {
+      result = this.#handler(cmd, this);
+    } catch (error) {
+      this.#answerError(cmd, error);
+      return;
+    }
+    if (result instanceof Promise) {
+      this.#inFlight++;
+      result.then(
+        (response) => this.#answer(cmd, response),
+        (error) => this.#answerError(cmd, error),
+      ).finally(() => {
+        this.#inFlight--;
+        this.#wake?.();
+        this.#startWriting();
+      });
+    } else {
+      this.#answer(cmd, result);
+    }
+  }
+
+  #answer(request: RemotingCommand, response: RemotingCommand | undefined): void {
+    if (response === undefined || this.#closing) return;
+    if (isOneway(request)) return;
+    const out = response.opaque === request.opaque && isResponse(response)
+      ? response
+      : { ...response, opaque: request.opaque, flag: response.flag | FLAG_RESPONSE };
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeCommand(out);
+    } catch (error) {
+      this.#answerError(request, error);
+      return;
+    }
+    this.#enqueue(bytes);
+  }
+
+  #answerError(request: RemotingCommand, error: unknown): void {
+    this.#log.error("Request handler failed", {
+      conn: this.id,
+      remote: this.remoteAddress,
+      code: request.code,
+      opaque: request.opaque,
+      error,
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    if (isOneway(request) || this.#closing) return;
+    const response = createResponse(request, ResponseCode.SYSTEM_ERROR, {
+      remark: `Cannot process request code ${request.code}: internal error`,
+    });
+    this.#enqueue(encodeCommand(response));
+  }
+
+  #enqueue(bytes: Uint8Array): void {
+    this.#queue.push(bytes);
+    this.#queuedBytes += bytes.length;
+  }
+
+  #startWriting(): void {
+    if (this.#writer !== undefined || this.#queue.length === 0 || this.#closing) return;
+    this.#writer = this.#writeLoop().finally(() => this.#writer = undefined);
+  }
+
+  async #writeLoop(): Promise<void> {
+    try {
+      while (this.#queue.length > 0 && !this.#closing) {
+        const batch = this.#takeBatch();
+        let offset = 0;
+        while (offset < batch.length) offset += await this.#conn.write(batch.subarray(offset));
+      }
+    } catch (error) {
+      if (!this.#closing) this.#log.debug("Connection write failed", { conn: this.id, error });
+      this.close();
+    }
+  }
+
+  /** Joins everything queued into one buffer so it goes out in one write. */
+  #takeBatch(): Uint8Array {
+    const parts = this.#queue;
+    const total = this.#queuedBytes;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    if (parts.length === 1) return parts[0] as Uint8Array;
+    const batch = new Uint8Array(total);
+    let pos = 0;
+    for (const part of parts) {
+      batch.set(part, pos);
+      pos += part.length;
+    }
+    return batch;
+  }
+}
