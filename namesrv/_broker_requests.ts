@@ -5,8 +5,7 @@
  * Runs on: main thread
  * @module
  */
-import { bodyCrc } from "../common/crc32.ts";
-import { DecodeError } from "../common/errors.ts";
+import { bodyCrc, DecodeError } from "../common/mod.ts";
 import { parseJavaJson, type RemotingCommand, ResponseCode } from "../remoting/mod.ts";
 import { type NamesrvContext, reply, type RequestSource } from "./_context.ts";
 import { RequestError, RequestHeader } from "./_request_header.ts";

@@ -7,7 +7,7 @@
  * Runs on: main thread
  * @module
  */
-import { BrokerError } from "../common/errors.ts";
+import { BrokerError } from "../common/mod.ts";
 import type { RemotingCommand } from "../remoting/mod.ts";
 
 /** A request the name server cannot process: bad header or body. */

@@ -6,7 +6,7 @@
  * Runs on: main thread
  * @module
  */
-import { DecodeError } from "../common/errors.ts";
+import { DecodeError } from "../common/mod.ts";
 import { MQVersion, parseJavaJson, type RemotingCommand, ResponseCode } from "../remoting/mod.ts";
 import { type NamesrvContext, reply } from "./_context.ts";
 import { RequestError, RequestHeader } from "./_request_header.ts";

@@ -7,8 +7,7 @@
  * Runs on: main thread
  * @module
  */
-import { ConfigError } from "../common/errors.ts";
-import { getLogger } from "../common/log.ts";
+import { ConfigError, getLogger } from "../common/mod.ts";
 
 const log = getLogger("namesrv");
 

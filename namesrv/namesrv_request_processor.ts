@@ -8,9 +8,7 @@
  * Runs on: main thread
  * @module
  */
-import { AssertionError } from "../common/assert.ts";
-import { BrokerError } from "../common/errors.ts";
-import { getLogger } from "../common/log.ts";
+import { AssertionError, BrokerError, getLogger } from "../common/mod.ts";
 import { isOneway, type RemotingCommand, RequestCode, ResponseCode } from "../remoting/mod.ts";
 import {
   deleteKvConfig,

@@ -8,8 +8,7 @@
  * Runs on: main thread
  * @module
  */
-import { uncompressBody } from "../common/compression.ts";
-import { DecodeError } from "../common/errors.ts";
+import { DecodeError, uncompressBody } from "../common/mod.ts";
 import { parseJavaJson } from "../remoting/mod.ts";
 import type { DataVersion, TopicConfig, TopicConfigWrapper } from "./route_data.ts";
 

@@ -7,8 +7,7 @@
  * Runs on: main thread
  * @module
  */
-import type { Clock } from "../common/clock.ts";
-import { getLogger } from "../common/log.ts";
+import { type Clock, getLogger } from "../common/mod.ts";
 import {
   type BrokerData,
   cloneBrokerData,
