@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
+import { COMMIT_LOG_FILE_BYTES, MESSAGE_MAX_BYTES } from "../limits.ts";
 import {
   boolKey,
   checkedStringField,
@@ -117,9 +118,9 @@ export const brokerConfigSchema = z.object({
   storePathRootDir: stringField().optional(),
   storePathCommitLog: stringField().optional(),
   storePathEpochFile: stringField().optional(),
-  mappedFileSizeCommitLog: intKey(1024 * 1024 * 1024, 4096),
+  mappedFileSizeCommitLog: intKey(COMMIT_LOG_FILE_BYTES, 4096),
   mappedFileSizeConsumeQueue: intKey(300_000 * 20, 20),
-  maxMessageSize: intKey(4 * 1024 * 1024, 1),
+  maxMessageSize: intKey(MESSAGE_MAX_BYTES, 1),
   deleteWhen: checkedStringKey('hours from 00 to 23 separated by ";"', isHours, "04"),
   fileReservedTime: intKey(72, 0),
   deleteCommitLogFilesInterval: intKey(100),

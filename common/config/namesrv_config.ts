@@ -9,6 +9,7 @@
  * @module
  */
 import { z } from "zod";
+import { BROKER_CHANNEL_EXPIRED_MS } from "../limits.ts";
 import { boolKey, intKey, longKey, nameKey, portKey, stringField } from "./_fields.ts";
 import { NETTY_SERVER_FIELDS } from "./_netty_fields.ts";
 import type { MachineInfo } from "./machine_info.ts";
@@ -50,7 +51,7 @@ export const namesrvConfigSchema = z.object({
   listenPort: portKey(9876),
   // Not RocketMQ: a broker silent this long (ms) is dropped with its routes.
   // Java hard-codes 120 s (RouteInfoManager.BROKER_CHANNEL_EXPIRED_TIME).
-  brokerChannelExpiredTime: longKey(120_000, 1),
+  brokerChannelExpiredTime: longKey(BROKER_CHANNEL_EXPIRED_MS, 1),
 });
 
 /** Output of `namesrvConfigSchema`, before derived defaults are filled in. */
