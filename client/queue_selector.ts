@@ -15,7 +15,10 @@ import type { MessageQueue } from "./message_queue.ts";
 export type MessageQueueSelector = (queues: readonly MessageQueue[], arg: unknown) => MessageQueue;
 
 /** Same argument, same queue: Java `String.hashCode()` of `String(arg)`, absolute, modulo queue count. */
-export const selectByHash: MessageQueueSelector = (queues, arg) => {
+export const selectByHash: MessageQueueSelector = (
+  queues: readonly MessageQueue[],
+  arg: unknown,
+): MessageQueue => {
   if (queues.length === 0) {
     throw new RangeError("Cannot select a queue: the topic has no writable queue");
   }
