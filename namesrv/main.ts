@@ -1,0 +1,117 @@
+/**
+ * `mqnamesrv`: the name-server process.
+ *
+ * ```
+ * deno task mqnamesrv [-c namesrv.properties] [-p] [-n ignored]
+ * ```
+ *
+ * `-c` reads a properties file, `-p` prints the effective configuration and
+ * exits 0, `-n` is accepted and ignored (Java's common option). A bad
+ * configuration prints the ConfigError message to stderr and exits 1. Once
+ * listening it prints exactly one ready line to stdout:
+ * `The Name Server boot success. serializeType=JSON, listening on <bindAddress>:<port>`.
+ * SIGTERM or SIGINT closes the server and exits 0.
+ *
+ * Runs on: main thread
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { formatConfig, loadNamesrvConfig, type NamesrvConfig } from "../common/config/mod.ts";
+import { ConfigError, getLogger } from "../common/mod.ts";
+import { startNameServer } from "./mod.ts";
+
+const log = getLogger("namesrv");
+const encoder = new TextEncoder();
+
+const USAGE = "usage: mqnamesrv [-c <configFile>] [-p] [-h]\n" +
+  " -c,--configFile <arg>   Name server config properties file\n" +
+  " -p,--printConfigItem    Print all config items\n" +
+  " -h,--help               Print help\n";
+
+async function write(
+  stream: { write(p: Uint8Array): Promise<number> },
+  text: string,
+): Promise<void> {
+  const bytes = encoder.encode(text);
+  let offset = 0;
+  for (let round = 0; offset < bytes.length && round < 10_000; round++) {
+    offset += await stream.write(bytes.subarray(offset));
+  }
+}
+
+function parseCommandLine(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      configFile: { type: "string", short: "c" },
+      printConfigItem: { type: "boolean", short: "p" },
+      namesrvAddr: { type: "string", short: "n" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  }).values;
+}
+
+function loadConfig(file: string | undefined): NamesrvConfig {
+  const { config, warnings } = loadNamesrvConfig(file === undefined ? {} : { file });
+  for (const warning of warnings) log.warn(warning);
+  return config;
+}
+
+async function waitForSignal(): Promise<Deno.Signal> {
+  const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
+  const { promise, resolve } = Promise.withResolvers<Deno.Signal>();
+  const handlers = signals.map((signal) => {
+    const handler = () => resolve(signal);
+    Deno.addSignalListener(signal, handler);
+    return { signal, handler };
+  });
+  const received = await promise;
+  for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
+  return received;
+}
+
+async function main(args: string[]): Promise<number> {
+  let values: ReturnType<typeof parseCommandLine>;
+  try {
+    values = parseCommandLine(args);
+  } catch (error) {
+    await write(Deno.stderr, `${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 1;
+  }
+  if (values.help === true) {
+    await write(Deno.stdout, USAGE);
+    return 0;
+  }
+  let config: NamesrvConfig;
+  try {
+    config = loadConfig(values.configFile);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    await write(Deno.stderr, `${error.message}\n`);
+    return 1;
+  }
+  if (values.printConfigItem === true) {
+    await write(Deno.stdout, formatConfig(config));
+    return 0;
+  }
+  const namesrv = await startNameServer({ config });
+  await write(
+    Deno.stdout,
+    `The Name Server boot success. serializeType=JSON, listening on ${namesrv.address}\n`,
+  );
+  const signal = await waitForSignal();
+  log.info("Shutting down", { signal });
+  await namesrv.close();
+  return 0;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (error) {
+    log.error("Name server failed", { error });
+    Deno.exit(1);
+  }
+}
