@@ -79,17 +79,19 @@ export interface CreateRequestOptions {
 
 /** Builds a request with our language/version and a fresh opaque unless given. */
 export function createRequest(code: number, options: CreateRequestOptions = {}): RemotingCommand {
-  return {
+  const cmd: RemotingCommand = {
     code,
     language: options.language ?? LOCAL_LANGUAGE,
     version: options.version ?? LOCAL_VERSION,
     opaque: options.opaque ?? nextOpaque(),
     flag: options.oneway === true ? FLAG_ONEWAY : 0,
-    remark: options.remark,
-    extFields: options.extFields,
     serializeType: options.serializeType ?? "JSON",
-    body: options.body,
   };
+  // Absent optional fields are left out (not set to undefined), as the decoders do.
+  if (options.remark !== undefined) cmd.remark = options.remark;
+  if (options.extFields !== undefined) cmd.extFields = options.extFields;
+  if (options.body !== undefined) cmd.body = options.body;
+  return cmd;
 }
 
 /** Options of `createResponse`. */
@@ -113,15 +115,16 @@ export function createResponse(
   code: number,
   options: CreateResponseOptions = {},
 ): RemotingCommand {
-  return {
+  const cmd: RemotingCommand = {
     code,
     language: LOCAL_LANGUAGE,
     version: LOCAL_VERSION,
     opaque: request.opaque,
     flag: FLAG_RESPONSE,
-    remark: options.remark,
     extFields: options.extFields ?? {},
     serializeType: options.serializeType ?? request.serializeType,
-    body: options.body,
   };
+  if (options.remark !== undefined) cmd.remark = options.remark;
+  if (options.body !== undefined) cmd.body = options.body;
+  return cmd;
 }
