@@ -102,8 +102,7 @@ export class FrameDecoder {
       return this.#push(chunk);
     } catch (error) {
       this.#failed = true;
-      if (error instanceof DecodeError) throw error;
-      throw new DecodeError("Cannot decode frame: unexpected failure", { cause: error });
+      throw error;
     }
   }
 

@@ -203,7 +203,7 @@ export class RemotingConnection {
       }
     } catch (error) {
       if (!this.#closing) {
-        this.#log.debug("Connection read failed", { conn: this.id, error });
+        this.#log.warn("Closing connection: read failed", { conn: this.id, error });
       }
     }
     await this.#shutdown();
