@@ -6,7 +6,11 @@
  * Runs on: main thread
  * @module
  */
-import { encodeStoredMessage, type MessageToStore, storedRecordSize } from "../common/message_codec.ts";
+import {
+  encodeStoredMessage,
+  type MessageToStore,
+  storedRecordSize,
+} from "../common/message_codec.ts";
 import { findProperty } from "../common/message_properties.ts";
 import { tagsHashCode } from "../common/java_hash.ts";
 import type { Clock } from "../common/clock.ts";
@@ -50,9 +54,13 @@ export class MemoryMessageStore implements BrokerMessageStore {
   putMessages(messages: MessageToStore[]): Promise<PutResult> {
     let total = 0;
     for (const msg of messages) {
-      if (msg.properties.length > 32_767) return Promise.resolve({ status: "PROPERTIES_SIZE_EXCEEDED", stored: [] });
+      if (msg.properties.length > 32_767) {
+        return Promise.resolve({ status: "PROPERTIES_SIZE_EXCEEDED", stored: [] });
+      }
       const size = storedRecordSize(msg);
-      if (msg.body.length > this.#options.maxMessageSize) return Promise.resolve({ status: "MESSAGE_ILLEGAL", stored: [] });
+      if (msg.body.length > this.#options.maxMessageSize) {
+        return Promise.resolve({ status: "MESSAGE_ILLEGAL", stored: [] });
+      }
       total += size;
     }
     if (total > this.#options.maxMessageSize + 64 * 1024 * messages.length) {
@@ -74,7 +82,11 @@ export class MemoryMessageStore implements BrokerMessageStore {
     const physicalOffset = this.#nextPhysicalOffset;
     const storeTimestamp = this.#options.clock.now();
     const bytes = new Uint8Array(storedRecordSize(msg));
-    encodeStoredMessage({ ...msg, queueOffset, commitLogOffset: physicalOffset, storeTimestamp }, bytes, 0);
+    encodeStoredMessage(
+      { ...msg, queueOffset, commitLogOffset: physicalOffset, storeTimestamp },
+      bytes,
+      0,
+    );
     this.#nextPhysicalOffset += bytes.length;
     this.#records.set(physicalOffset, bytes);
     const tagsCode = tagsHashCode(findProperty(msg.properties, "TAGS"));
@@ -88,7 +100,9 @@ export class MemoryMessageStore implements BrokerMessageStore {
       list.push(physicalOffset);
       this.#keys.set(indexKey, list);
     }
-    for (const listener of this.#listeners) listener(msg.topic, msg.queueId, { queueOffset, tagsCode });
+    for (const listener of this.#listeners) {
+      listener(msg.topic, msg.queueId, { queueOffset, tagsCode });
+    }
     return { queueOffset, physicalOffset, storeTimestamp };
   }
 
@@ -96,19 +110,37 @@ export class MemoryMessageStore implements BrokerMessageStore {
   getMessage(
     topic: string,
     queueId: number,
-    options: { offset: number; maxCount: number; maxBytes?: number; matches: (tagsCode: number) => boolean },
+    options: {
+      offset: number;
+      maxCount: number;
+      maxBytes?: number;
+      matches: (tagsCode: number) => boolean;
+    },
   ): Promise<GetResult> {
     const queue = this.#queues.get(`${topic}@${queueId}`);
-    const base = { minOffset: 0, maxOffset: queue?.length ?? 0, records: [], suggestPullingFromSlave: false };
+    const base = {
+      minOffset: 0,
+      maxOffset: queue?.length ?? 0,
+      records: [],
+      suggestPullingFromSlave: false,
+    };
     if (queue === undefined || queue.length === 0) {
       const status = queue === undefined ? "NO_MATCHED_LOGIC_QUEUE" : "NO_MESSAGE_IN_QUEUE";
       return Promise.resolve({ ...base, status, nextBeginOffset: 0 });
     }
     const { offset } = options;
-    if (offset < 0) return Promise.resolve({ ...base, status: "OFFSET_TOO_SMALL", nextBeginOffset: 0 });
-    if (offset === queue.length) return Promise.resolve({ ...base, status: "OFFSET_OVERFLOW_ONE", nextBeginOffset: offset });
+    if (offset < 0) {
+      return Promise.resolve({ ...base, status: "OFFSET_TOO_SMALL", nextBeginOffset: 0 });
+    }
+    if (offset === queue.length) {
+      return Promise.resolve({ ...base, status: "OFFSET_OVERFLOW_ONE", nextBeginOffset: offset });
+    }
     if (offset > queue.length) {
-      return Promise.resolve({ ...base, status: "OFFSET_OVERFLOW_BADLY", nextBeginOffset: queue.length });
+      return Promise.resolve({
+        ...base,
+        status: "OFFSET_OVERFLOW_BADLY",
+        nextBeginOffset: queue.length,
+      });
     }
     const limit = Math.min(options.maxCount, this.#options.maxTransferCount);
     const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER;

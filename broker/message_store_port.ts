@@ -75,7 +75,12 @@ export interface BrokerMessageStore {
   getMessage(
     topic: string,
     queueId: number,
-    options: { offset: number; maxCount: number; maxBytes?: number; matches: (tagsCode: number) => boolean },
+    options: {
+      offset: number;
+      maxCount: number;
+      maxBytes?: number;
+      matches: (tagsCode: number) => boolean;
+    },
   ): Promise<GetResult>;
   /** Smallest readable queue offset (0 for an unknown queue). */
   getMinOffset(topic: string, queueId: number): Promise<number>;

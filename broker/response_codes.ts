@@ -67,7 +67,10 @@ export function errorToResponse(error: unknown): { code: number; remark: string 
     return { code: ResponseCode.INVALID_PARAMETER, remark: error.message };
   }
   if (error instanceof SyntaxError) {
-    return { code: ResponseCode.SYSTEM_ERROR, remark: `Cannot parse request body: ${error.message}` };
+    return {
+      code: ResponseCode.SYSTEM_ERROR,
+      remark: `Cannot parse request body: ${error.message}`,
+    };
   }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return { code: ResponseCode.SYSTEM_ERROR, remark: text.slice(0, 200) };

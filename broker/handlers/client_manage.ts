@@ -124,12 +124,22 @@ export async function handleQueryConsumerOffset(
   if (minOffset <= 0 && h.bool("setZeroIfNotFound", true)) {
     return ok(ctx.request, { offset: "0" });
   }
-  return createResponse(ctx.request, ResponseCode.QUERY_NOT_FOUND, { remark: "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first" });
+  return createResponse(ctx.request, ResponseCode.QUERY_NOT_FOUND, {
+    remark: "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first",
+  });
 }
 
 /** UPDATE_CONSUMER_OFFSET: stores the offset (one-way requests get no answer). */
-export function handleUpdateConsumerOffset(rt: BrokerRuntime, ctx: RequestContext): RemotingCommand {
+export function handleUpdateConsumerOffset(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+): RemotingCommand {
   const h = new RequestHeader(ctx.request.extFields);
-  rt.offsets.commitOffset(h.string("consumerGroup"), h.string("topic"), h.int("queueId"), h.long("commitOffset"));
+  rt.offsets.commitOffset(
+    h.string("consumerGroup"),
+    h.string("topic"),
+    h.int("queueId"),
+    h.long("commitOffset"),
+  );
   return ok(ctx.request);
 }

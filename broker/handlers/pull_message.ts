@@ -75,17 +75,27 @@ export async function handlePullMessage(
   if (rejected !== undefined) return rejected;
   const sub = pickSubscription(rt, request, header);
   if ("response" in sub) return sub.response;
-  const maxCount = Math.max(1, Math.min(header.maxMsgNums, rt.settings.maxTransferCountOnMessageInMemory));
+  const maxCount = Math.max(
+    1,
+    Math.min(header.maxMsgNums, rt.settings.maxTransferCountOnMessageInMemory),
+  );
   const result = await rt.store.getMessage(header.topic, header.queueId, {
     offset: header.queueOffset,
     maxCount,
-    ...(header.maxMsgBytes !== undefined && header.maxMsgBytes > 0 ? { maxBytes: header.maxMsgBytes } : {}),
+    ...(header.maxMsgBytes !== undefined && header.maxMsgBytes > 0
+      ? { maxBytes: header.maxMsgBytes }
+      : {}),
     matches: (code) => matchesTagsCode(sub.data, code),
   });
   const code = getStatusToPullCode(result.status, header.queueOffset);
   const hasSuspend = (header.sysFlag & FLAG_SUSPEND) !== 0;
   if (ctx.mayHold && (header.sysFlag & FLAG_COMMIT_OFFSET) !== 0) {
-    rt.offsets.commitOffset(header.consumerGroup, header.topic, header.queueId, header.commitOffset);
+    rt.offsets.commitOffset(
+      header.consumerGroup,
+      header.topic,
+      header.queueId,
+      header.commitOffset,
+    );
   }
   if (code === ResponseCode.PULL_NOT_FOUND && hasSuspend && ctx.mayHold) {
     const holdMs = rt.settings.longPollingEnable
@@ -100,7 +110,11 @@ export async function handlePullMessage(
     }, holdMs);
     if (parked) return undefined;
   }
-  const extFields = offsetsHeader({ next: result.nextBeginOffset, min: result.minOffset, max: result.maxOffset });
+  const extFields = offsetsHeader({
+    next: result.nextBeginOffset,
+    min: result.minOffset,
+    max: result.maxOffset,
+  });
   let body: Uint8Array | undefined;
   if (code === ResponseCode.SUCCESS) {
     body = concat(result.records);
@@ -115,26 +129,54 @@ export async function handlePullMessage(
   });
 }
 
-function checkPull(rt: BrokerRuntime, request: RemotingCommand, header: PullHeader): RemotingCommand | undefined {
+function checkPull(
+  rt: BrokerRuntime,
+  request: RemotingCommand,
+  header: PullHeader,
+): RemotingCommand | undefined {
   if ((rt.settings.brokerPermission & PERM_READ) === 0) {
-    return fail(request, ResponseCode.NO_PERMISSION, `the broker[${rt.settings.brokerIP1}] pulling message is forbidden`);
+    return fail(
+      request,
+      ResponseCode.NO_PERMISSION,
+      `the broker[${rt.settings.brokerIP1}] pulling message is forbidden`,
+    );
   }
   const group = rt.groups.findOrCreate(header.consumerGroup);
   if (group === undefined) {
-    return fail(request, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group [${header.consumerGroup}] does not exist`);
+    return fail(
+      request,
+      ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+      `subscription group [${header.consumerGroup}] does not exist`,
+    );
   }
   if (!group.consumeEnable) {
-    return fail(request, ResponseCode.NO_PERMISSION, `subscription group no permission, ${header.consumerGroup}`);
+    return fail(
+      request,
+      ResponseCode.NO_PERMISSION,
+      `subscription group no permission, ${header.consumerGroup}`,
+    );
   }
   const topic = rt.topics.get(header.topic);
   if (topic === undefined) {
-    return fail(request, ResponseCode.TOPIC_NOT_EXIST, `topic[${header.topic}] not exist, apply first please!`);
+    return fail(
+      request,
+      ResponseCode.TOPIC_NOT_EXIST,
+      `topic[${header.topic}] not exist, apply first please!`,
+    );
   }
   if ((topic.perm & PERM_READ) === 0) {
-    return fail(request, ResponseCode.NO_PERMISSION, `the topic[${header.topic}] pulling message is forbidden`);
+    return fail(
+      request,
+      ResponseCode.NO_PERMISSION,
+      `the topic[${header.topic}] pulling message is forbidden`,
+    );
   }
   if (header.queueId < 0 || header.queueId >= topic.readQueueNums) {
-    return fail(request, ResponseCode.INVALID_PARAMETER, `queueId[${header.queueId}] is illegal, topic:[${header.topic}] topicConfig.readQueueNums:[${topic.readQueueNums}]`);
+    return fail(
+      request,
+      ResponseCode.INVALID_PARAMETER,
+      `queueId[${header.queueId}] is illegal, topic:[${header.topic}] topicConfig.readQueueNums:[${topic.readQueueNums}]`,
+    );
   }
   return undefined;
 }
@@ -145,21 +187,49 @@ function pickSubscription(
   header: PullHeader,
 ): { data: SubscriptionData } | { response: RemotingCommand } {
   if (header.expressionType !== "TAG") {
-    return { response: fail(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED, "The broker does not support consumer to filter message by SQL92") };
+    return {
+      response: fail(
+        request,
+        ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+        "The broker does not support consumer to filter message by SQL92",
+      ),
+    };
   }
   if ((header.sysFlag & FLAG_SUBSCRIPTION) !== 0) {
-    return { data: buildSubscriptionData(header.topic, header.subscription, { subVersion: header.subVersion }) };
+    return {
+      data: buildSubscriptionData(header.topic, header.subscription, {
+        subVersion: header.subVersion,
+      }),
+    };
   }
   const info = rt.consumers.get(header.consumerGroup);
   if (info === undefined) {
-    return { response: fail(request, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's group info not exist`) };
+    return {
+      response: fail(
+        request,
+        ResponseCode.SUBSCRIPTION_NOT_EXIST,
+        `the consumer's group info not exist`,
+      ),
+    };
   }
   const data = info.subscriptions.get(header.topic);
   if (data === undefined) {
-    return { response: fail(request, ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's subscription not exist`) };
+    return {
+      response: fail(
+        request,
+        ResponseCode.SUBSCRIPTION_NOT_EXIST,
+        `the consumer's subscription not exist`,
+      ),
+    };
   }
   if (data.subVersion < header.subVersion) {
-    return { response: fail(request, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest") };
+    return {
+      response: fail(
+        request,
+        ResponseCode.SUBSCRIPTION_NOT_LATEST,
+        "the consumer's subscription not latest",
+      ),
+    };
   }
   return { data };
 }

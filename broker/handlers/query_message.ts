@@ -10,7 +10,10 @@ import { RequestHeader } from "../request_header.ts";
 import { fail } from "./_reply.ts";
 
 /** QUERY_MESSAGE: stored records whose key matches, or QUERY_NOT_FOUND. */
-export async function handleQueryMessage(rt: BrokerRuntime, ctx: RequestContext): Promise<RemotingCommand> {
+export async function handleQueryMessage(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+): Promise<RemotingCommand> {
   const h = new RequestHeader(ctx.request.extFields);
   const topic = h.string("topic");
   const key = h.string("key");
@@ -23,7 +26,11 @@ export async function handleQueryMessage(rt: BrokerRuntime, ctx: RequestContext)
     end: h.long("endTimestamp"),
   });
   if (result.records.length === 0) {
-    return fail(ctx.request, ResponseCode.QUERY_NOT_FOUND, "can not find message, maybe time range not correct");
+    return fail(
+      ctx.request,
+      ResponseCode.QUERY_NOT_FOUND,
+      "can not find message, maybe time range not correct",
+    );
   }
   let size = 0;
   for (const r of result.records) size += r.length;
@@ -43,11 +50,18 @@ export async function handleQueryMessage(rt: BrokerRuntime, ctx: RequestContext)
 }
 
 /** VIEW_MESSAGE_BY_ID: the record at the physical offset, or SYSTEM_ERROR. */
-export async function handleViewMessageById(rt: BrokerRuntime, ctx: RequestContext): Promise<RemotingCommand> {
+export async function handleViewMessageById(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+): Promise<RemotingCommand> {
   const offset = new RequestHeader(ctx.request.extFields).long("offset");
   const record = await rt.store.lookMessageByOffset(offset);
   if (record === undefined) {
-    return fail(ctx.request, ResponseCode.SYSTEM_ERROR, `can not find message by the offset, ${offset}`);
+    return fail(
+      ctx.request,
+      ResponseCode.SYSTEM_ERROR,
+      `can not find message by the offset, ${offset}`,
+    );
   }
   return createResponse(ctx.request, ResponseCode.SUCCESS, { body: record });
 }

@@ -10,19 +10,27 @@ import type { BrokerRuntime, RequestContext } from "../broker_runtime.ts";
 import { RequestHeader } from "../request_header.ts";
 import { ok } from "./_reply.ts";
 
-function topicQueue(request: RemotingCommand): { h: RequestHeader; topic: string; queueId: number } {
+function topicQueue(
+  request: RemotingCommand,
+): { h: RequestHeader; topic: string; queueId: number } {
   const h = new RequestHeader(request.extFields);
   return { h, topic: h.string("topic"), queueId: h.int("queueId") };
 }
 
 /** GET_MAX_OFFSET. */
-export async function handleGetMaxOffset(rt: BrokerRuntime, ctx: RequestContext): Promise<RemotingCommand> {
+export async function handleGetMaxOffset(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+): Promise<RemotingCommand> {
   const { topic, queueId } = topicQueue(ctx.request);
   return ok(ctx.request, { offset: String(await rt.store.getMaxOffset(topic, queueId)) });
 }
 
 /** GET_MIN_OFFSET. */
-export async function handleGetMinOffset(rt: BrokerRuntime, ctx: RequestContext): Promise<RemotingCommand> {
+export async function handleGetMinOffset(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+): Promise<RemotingCommand> {
   const { topic, queueId } = topicQueue(ctx.request);
   return ok(ctx.request, { offset: String(await rt.store.getMinOffset(topic, queueId)) });
 }
@@ -34,7 +42,9 @@ export async function handleSearchOffsetByTimestamp(
 ): Promise<RemotingCommand> {
   const { h, topic, queueId } = topicQueue(ctx.request);
   const timestamp = h.long("timestamp");
-  const boundary = (h.optString("boundaryType") ?? "lower").toLowerCase() === "upper" ? "upper" : "lower";
+  const boundary = (h.optString("boundaryType") ?? "lower").toLowerCase() === "upper"
+    ? "upper"
+    : "lower";
   const offset = await rt.store.getOffsetByTime(topic, queueId, { timestamp, boundary });
   return ok(ctx.request, { offset: String(offset) });
 }
@@ -45,5 +55,7 @@ export async function handleGetEarliestMsgStoreTime(
   ctx: RequestContext,
 ): Promise<RemotingCommand> {
   const { topic, queueId } = topicQueue(ctx.request);
-  return ok(ctx.request, { timestamp: String(await rt.store.getEarliestMessageTime(topic, queueId)) });
+  return ok(ctx.request, {
+    timestamp: String(await rt.store.getEarliestMessageTime(topic, queueId)),
+  });
 }

@@ -22,7 +22,12 @@ import {
 import { RequestCode, ResponseCode } from "../../remoting/mod.ts";
 import type { BrokerRuntime, RequestContext } from "../broker_runtime.ts";
 import { type RequestHeader, sendHeaderWithLongNames } from "../request_header.ts";
-import { AUTO_CREATE_TOPIC, PERM_READ, PERM_WRITE, type TopicConfig } from "../topic_config_manager.ts";
+import {
+  AUTO_CREATE_TOPIC,
+  PERM_READ,
+  PERM_WRITE,
+  type TopicConfig,
+} from "../topic_config_manager.ts";
 import { putStatusToResponse } from "../response_codes.ts";
 import { decodeBatchBody } from "./_batch_body.ts";
 import { fail } from "./_reply.ts";
@@ -45,7 +50,9 @@ const BATCH_MAX_MESSAGES = 10_000;
 /** Returns a remark when `topic` is not a valid topic name. */
 export function checkTopicName(topic: string): string | undefined {
   if (topic.trim() === "") return "The specified topic is blank";
-  if (!TOPIC_PATTERN.test(topic)) return `The specified topic[${topic}] contains illegal characters`;
+  if (!TOPIC_PATTERN.test(topic)) {
+    return `The specified topic[${topic}] contains illegal characters`;
+  }
   const max = topic.startsWith(RETRY_PREFIX) || topic.startsWith(DLQ_PREFIX) ? 255 : 127;
   if (topic.length > max) return `The specified topic is longer than topic max length ${max}`;
   return undefined;
@@ -97,41 +104,79 @@ export async function handleSendMessage(
   const config = checked.config;
   if (queueId < 0) queueId = defaultRandom.nextInt(Math.max(1, config.writeQueueNums));
   if (topic.startsWith(RETRY_PREFIX)) {
-    if (batch) return fail(request, ResponseCode.MESSAGE_ILLEGAL, "Retry topic is not allowed for batch message");
+    if (batch) {
+      return fail(
+        request,
+        ResponseCode.MESSAGE_ILLEGAL,
+        "Retry topic is not allowed for batch message",
+      );
+    }
     const redirected = retryOrDeadLetter(rt, request, header);
     if ("response" in redirected) return redirected.response;
     ({ topic, queueId } = redirected);
   }
   const body = request.body ?? new Uint8Array(0);
   if (body.length > rt.settings.maxMessageSize) {
-    return fail(request, ResponseCode.MESSAGE_ILLEGAL, `the message body size ${body.length} exceeds ${rt.settings.maxMessageSize}`);
+    return fail(
+      request,
+      ResponseCode.MESSAGE_ILLEGAL,
+      `the message body size ${body.length} exceeds ${rt.settings.maxMessageSize}`,
+    );
   }
   const properties = decodeProperties(header.properties);
   if (properties.get("TRAN_MSG") === "true" && rt.settings.rejectTransactionMessage) {
-    return fail(request, ResponseCode.NO_PERMISSION, `the broker[${rt.settings.brokerName}] sending transaction message is forbidden`);
+    return fail(
+      request,
+      ResponseCode.NO_PERMISSION,
+      `the broker[${rt.settings.brokerName}] sending transaction message is forbidden`,
+    );
   }
-  const sysFlag = config.topicFilterType === "MULTI_TAG" ? header.sysFlag | MessageSysFlag.MULTI_TAGS_FLAG : header.sysFlag;
+  const sysFlag = config.topicFilterType === "MULTI_TAG"
+    ? header.sysFlag | MessageSysFlag.MULTI_TAGS_FLAG
+    : header.sysFlag;
   const bornHost = safeAddress(ctx.channel.remoteAddress);
-  const base = { topic, queueId, sysFlag, bornTimestamp: header.bornTimestamp, bornHost, storeHost: rt.storeHost, reconsumeTimes: header.reconsumeTimes, preparedTransactionOffset: 0 };
+  const base = {
+    topic,
+    queueId,
+    sysFlag,
+    bornTimestamp: header.bornTimestamp,
+    bornHost,
+    storeHost: rt.storeHost,
+    reconsumeTimes: header.reconsumeTimes,
+    preparedTransactionOffset: 0,
+  };
   let messages: MessageToStore[];
   if (batch) {
     const entries = decodeBatchBody(body, BATCH_MAX_MESSAGES);
-    if (entries.length === 0) return fail(request, ResponseCode.MESSAGE_ILLEGAL, "the batch is empty");
-    messages = entries.map((e) => ({ ...base, flag: e.flag, body: e.body, properties: finishProperties(rt, decodeProperties(e.properties)) }));
+    if (entries.length === 0) {
+      return fail(request, ResponseCode.MESSAGE_ILLEGAL, "the batch is empty");
+    }
+    messages = entries.map((e) => ({
+      ...base,
+      flag: e.flag,
+      body: e.body,
+      properties: finishProperties(rt, decodeProperties(e.properties)),
+    }));
   } else {
     messages = [{ ...base, flag: header.flag, body, properties: finishProperties(rt, properties) }];
   }
   const result = await rt.store.putMessages(messages);
   const mapped = putStatusToResponse(result.status);
   if (result.stored.length === 0) {
-    return fail(request, mapped.code === ResponseCode.SUCCESS ? ResponseCode.SYSTEM_ERROR : mapped.code, mapped.remark ?? result.status);
+    return fail(
+      request,
+      mapped.code === ResponseCode.SUCCESS ? ResponseCode.SYSTEM_ERROR : mapped.code,
+      mapped.remark ?? result.status,
+    );
   }
   rt.stats.putMessageCount += result.stored.length;
   const first = result.stored[0];
   return createResponse(request, mapped.code, {
     remark: mapped.remark,
     extFields: {
-      msgId: result.stored.map((s) => createOffsetMessageId(rt.storeHost, s.physicalOffset)).join(","),
+      msgId: result.stored.map((s) => createOffsetMessageId(rt.storeHost, s.physicalOffset)).join(
+        ",",
+      ),
       queueId: String(queueId),
       queueOffset: String(first?.queueOffset ?? 0),
       MSG_REGION: rt.settings.regionId,
@@ -147,26 +192,59 @@ function checkTopic(
 ): { config: TopicConfig } | { response: RemotingCommand } {
   const { topic } = header;
   if ((rt.settings.brokerPermission & PERM_WRITE) === 0) {
-    return { response: fail(request, ResponseCode.NO_PERMISSION, `the broker[${rt.settings.brokerIP1}] sending message is forbidden`) };
+    return {
+      response: fail(
+        request,
+        ResponseCode.NO_PERMISSION,
+        `the broker[${rt.settings.brokerIP1}] sending message is forbidden`,
+      ),
+    };
   }
   const bad = checkTopicName(topic);
   if (bad !== undefined) return { response: fail(request, ResponseCode.INVALID_PARAMETER, bad) };
   if (NOT_ALLOWED_SEND_TOPICS.has(topic)) {
-    return { response: fail(request, ResponseCode.NO_PERMISSION, `Sending message to topic[${topic}] is forbidden.`) };
+    return {
+      response: fail(
+        request,
+        ResponseCode.NO_PERMISSION,
+        `Sending message to topic[${topic}] is forbidden.`,
+      ),
+    };
   }
   let config = rt.topics.get(topic) ??
-    rt.topics.createFromDefault(topic, header.defaultTopic, { clientQueueNums: header.defaultTopicQueueNums, topicSysFlag: 0 });
+    rt.topics.createFromDefault(topic, header.defaultTopic, {
+      clientQueueNums: header.defaultTopicQueueNums,
+      topicSysFlag: 0,
+    });
   if (config === undefined && topic.startsWith(RETRY_PREFIX)) {
     config = rt.topics.createIfMissing(topic, 1, PERM_READ | PERM_WRITE);
   }
   if (config === undefined) {
-    return { response: fail(request, ResponseCode.TOPIC_NOT_EXIST, `topic[${topic}] not exist, apply first please!`) };
+    return {
+      response: fail(
+        request,
+        ResponseCode.TOPIC_NOT_EXIST,
+        `topic[${topic}] not exist, apply first please!`,
+      ),
+    };
   }
   if ((config.perm & PERM_WRITE) === 0) {
-    return { response: fail(request, ResponseCode.NO_PERMISSION, `the topic[${topic}] sending message is forbidden`) };
+    return {
+      response: fail(
+        request,
+        ResponseCode.NO_PERMISSION,
+        `the topic[${topic}] sending message is forbidden`,
+      ),
+    };
   }
   if (header.queueId >= Math.max(config.readQueueNums, config.writeQueueNums)) {
-    return { response: fail(request, ResponseCode.INVALID_PARAMETER, `request queueId[${header.queueId}] is illegal, topic: ${topic}`) };
+    return {
+      response: fail(
+        request,
+        ResponseCode.INVALID_PARAMETER,
+        `request queueId[${header.queueId}] is illegal, topic: ${topic}`,
+      ),
+    };
   }
   return { config };
 }
@@ -179,7 +257,13 @@ function retryOrDeadLetter(
   const group = header.topic.slice(RETRY_PREFIX.length);
   const groupConfig = rt.groups.get(group);
   if (groupConfig === undefined) {
-    return { response: fail(request, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group not exist, ${group}`) };
+    return {
+      response: fail(
+        request,
+        ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+        `subscription group not exist, ${group}`,
+      ),
+    };
   }
   const max = request.version >= 121 && header.maxReconsumeTimes !== undefined
     ? header.maxReconsumeTimes

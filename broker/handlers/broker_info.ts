@@ -1,0 +1,172 @@
+/**
+ * Statistics and connection views: GET_CONSUME_STATS (208), GET_TOPIC_STATS_INFO (202),
+ * GET_BROKER_RUNTIME_INFO (28), GET_BROKER_CONFIG (26), GET_CONSUMER_CONNECTION_LIST (203)
+ * and GET_PRODUCER_CONNECTION_LIST (204). Maps keyed by MessageQueue objects are written in
+ * fastjson's object-key form, doubles with `.0`.
+ *
+ * Runs on: main thread
+ * @module
+ */
+import {
+  javaDouble,
+  javaMap,
+  type RemotingCommand,
+  ResponseCode,
+  stringifyJava,
+} from "../../remoting/mod.ts";
+import type { BrokerRuntime, RequestContext } from "../broker_runtime.ts";
+import { RequestHeader } from "../request_header.ts";
+import { fail, jsonBody, ok, textBody } from "./_reply.ts";
+
+function messageQueue(rt: BrokerRuntime, topic: string, queueId: number) {
+  return { brokerName: rt.settings.brokerName, queueId, topic };
+}
+
+/** GET_TOPIC_STATS_INFO: min/max offset and last update time of each queue. */
+export async function handleGetTopicStats(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+): Promise<RemotingCommand> {
+  const topic = new RequestHeader(ctx.request.extFields).string("topic");
+  const config = rt.topics.get(topic);
+  if (config === undefined) {
+    return fail(ctx.request, ResponseCode.TOPIC_NOT_EXIST, `topic[${topic}] not exist`);
+  }
+  const entries: [object, unknown][] = [];
+  for (let queueId = 0; queueId < config.writeQueueNums; queueId++) {
+    const maxOffset = await rt.store.getMaxOffset(topic, queueId);
+    const minOffset = await rt.store.getMinOffset(topic, queueId);
+    const lastUpdateTimestamp = maxOffset > 0
+      ? await rt.store.getEarliestMessageTime(topic, queueId)
+      : 0;
+    entries.push([messageQueue(rt, topic, queueId), { lastUpdateTimestamp, maxOffset, minOffset }]);
+  }
+  return ok(ctx.request, {}, textBody(stringifyJava({ offsetTable: javaMap(entries) })));
+}
+
+/** GET_CONSUME_STATS: broker and consumer offsets of a group per queue. */
+export async function handleGetConsumeStats(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+): Promise<RemotingCommand> {
+  const h = new RequestHeader(ctx.request.extFields);
+  const group = h.string("consumerGroup");
+  const oneTopic = h.optString("topic");
+  const topics = oneTopic !== undefined && oneTopic !== ""
+    ? [oneTopic]
+    : rt.offsets.topicsOfGroup(group);
+  const entries: [object, unknown][] = [];
+  for (const topic of topics) {
+    const config = rt.topics.get(topic);
+    if (config === undefined) continue;
+    for (let queueId = 0; queueId < config.writeQueueNums; queueId++) {
+      const brokerOffset = await rt.store.getMaxOffset(topic, queueId);
+      const consumerOffset = Math.max(0, rt.offsets.queryOffset(group, topic, queueId));
+      entries.push([messageQueue(rt, topic, queueId), {
+        brokerOffset,
+        consumerOffset,
+        lastTimestamp: 0,
+      }]);
+    }
+  }
+  return ok(
+    ctx.request,
+    {},
+    textBody(stringifyJava({ consumeTps: javaDouble(0), offsetTable: javaMap(entries) })),
+  );
+}
+
+/** GET_BROKER_RUNTIME_INFO: a KVTable of string values. */
+export function handleGetBrokerRuntimeInfo(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+): RemotingCommand {
+  const now = rt.clock.now();
+  const table: Record<string, string> = {
+    brokerVersionDesc: "V4_9_4",
+    brokerVersion: "401",
+    msgPutTotalTodayNow: String(rt.stats.putMessageCount),
+    msgGetTotalTodayNow: String(rt.stats.getMessageCount),
+    msgPutTotalTodayMorning: "0",
+    msgGetTotalTodayMorning: "0",
+    msgPutTotalYesterdayMorning: "0",
+    msgGetTotalYesterdayMorning: "0",
+    putTps: "0.0 0.0 0.0 ",
+    getTotalTps: "0.0 0.0 0.0 ",
+    commitLogMinOffset: "0",
+    commitLogMaxOffset: String(rt.store.maxPhysicalOffset()),
+    bootTimestamp: String(rt.stats.bootTimestamp),
+    runtime: `[ ${Math.floor((now - rt.stats.bootTimestamp) / 1000)} seconds ]`,
+    earliestMessageTimeStamp: "0",
+    dispatchBehindBytes: "0",
+    pageCacheLockTimeMills: "0",
+    sendThreadPoolQueueSize: "0",
+    pullThreadPoolQueueSize: "0",
+    brokerActive: "true",
+    commitLogDiskRatio: "0.0",
+    consumeQueueDiskRatio: "0.0",
+  };
+  return ok(ctx.request, {}, jsonBody({ table }));
+}
+
+/** GET_BROKER_CONFIG: Java properties text; header `version` = the topic data version. */
+export function handleGetBrokerConfig(rt: BrokerRuntime, ctx: RequestContext): RemotingCommand {
+  const lines = Object.entries(rt.settings).map(([key, value]) => `${key}=${value ?? ""}`);
+  return ok(
+    ctx.request,
+    { version: JSON.stringify(rt.topics.dataVersion) },
+    textBody(`${lines.join("\n")}\n`),
+  );
+}
+
+/** GET_CONSUMER_CONNECTION_LIST: the group's live connections and subscriptions. */
+export function handleGetConsumerConnectionList(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+): RemotingCommand {
+  const group = new RequestHeader(ctx.request.extFields).string("consumerGroup");
+  const info = rt.consumers.get(group);
+  if (info === undefined) {
+    return fail(
+      ctx.request,
+      ResponseCode.CONSUMER_NOT_ONLINE,
+      `the consumer group[${group}] not online`,
+    );
+  }
+  const connectionSet = [...info.channels.values()].map((c) => ({
+    clientAddr: c.remoteAddress,
+    clientId: c.clientId,
+    language: c.language,
+    version: c.version,
+  }));
+  return ok(
+    ctx.request,
+    {},
+    jsonBody({
+      connectionSet,
+      consumeFromWhere: info.consumeFromWhere,
+      consumeType: info.consumeType,
+      messageModel: info.messageModel,
+      subscriptionTable: Object.fromEntries(info.subscriptions),
+    }),
+  );
+}
+
+/** GET_PRODUCER_CONNECTION_LIST: the group's live producer connections. */
+export function handleGetProducerConnectionList(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+): RemotingCommand {
+  const group = new RequestHeader(ctx.request.extFields).string("producerGroup");
+  const channels = rt.producers.channels(group);
+  if (channels.length === 0) {
+    return fail(ctx.request, ResponseCode.SYSTEM_ERROR, `the producer group[${group}] not exist`);
+  }
+  const connectionSet = channels.map((c) => ({
+    clientAddr: c.remoteAddress,
+    clientId: c.clientId,
+    language: c.language,
+    version: c.version,
+  }));
+  return ok(ctx.request, {}, jsonBody({ connectionSet }));
+}
