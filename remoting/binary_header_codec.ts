@@ -25,6 +25,32 @@ export const BINARY_HEADER_MIN_BYTES = 21;
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
+const SHORT_STRING_BYTES = 64;
+
+/** UTF-8 decode; short pure-ASCII runs (most header keys and values) skip TextDecoder. */
+function decodeText(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= SHORT_STRING_BYTES) {
+    let text = "";
+    for (let i = start; i < end; i++) {
+      const byte = bytes[i] as number;
+      if (byte >= 0x80) return textDecoder.decode(bytes.subarray(start, end));
+      text += String.fromCharCode(byte);
+    }
+    return text;
+  }
+  return textDecoder.decode(bytes.subarray(start, end));
+}
+
+/** UTF-8 encode; pure-ASCII strings skip TextEncoder. */
+function encodeText(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return textEncoder.encode(text);
+    out[i] = code;
+  }
+  return out;
+}
 
 /** True when `code` and `version` fit the signed 16-bit fields of the binary header. */
 export function fitsBinaryHeader(cmd: CommandHeader): boolean {
@@ -45,16 +71,14 @@ export function encodeBinaryHeader(cmd: CommandHeader): Uint8Array {
       `Cannot encode binary header: code ${cmd.code} or version ${cmd.version} exceeds 16 bits`,
     );
   }
-  const remark = cmd.remark === undefined || cmd.remark === ""
-    ? undefined
-    : textEncoder.encode(cmd.remark);
+  const remark = cmd.remark === undefined || cmd.remark === "" ? undefined : encodeText(cmd.remark);
   const entries: Uint8Array[] = [];
   let mapBytes = 0;
   for (const key in cmd.extFields) {
     const value = cmd.extFields[key];
     if (value === undefined || value === null) continue;
-    const k = textEncoder.encode(key);
-    const v = textEncoder.encode(value);
+    const k = encodeText(key);
+    const v = encodeText(value);
     if (k.length > 0x7fff) {
       throw new RangeError(`Cannot encode binary header: key "${key}" too long`);
     }
@@ -112,7 +136,7 @@ export function decodeBinaryHeader(bytes: Uint8Array): CommandHeader {
     throw new DecodeError(`Cannot decode binary header: bad remark length ${remarkLength}`);
   }
   if (remarkLength > 0) {
-    header.remark = textDecoder.decode(bytes.subarray(pos, pos + remarkLength));
+    header.remark = decodeText(bytes, pos, pos + remarkLength);
     pos += remarkLength;
   }
   const mapLength = view.getInt32(pos);
@@ -138,14 +162,14 @@ function decodeMap(bytes: Uint8Array, view: DataView, start: number): Record<str
     if (keyLength < 0 || bytes.length - pos < keyLength + 4) {
       throw new DecodeError(`Cannot decode binary header: bad map key length ${keyLength}`);
     }
-    const key = textDecoder.decode(bytes.subarray(pos, pos + keyLength));
+    const key = decodeText(bytes, pos, pos + keyLength);
     pos += keyLength;
     const valueLength = view.getInt32(pos);
     pos += 4;
     if (valueLength < 0 || bytes.length - pos < valueLength) {
       throw new DecodeError(`Cannot decode binary header: bad map value length ${valueLength}`);
     }
-    setField(out, key, textDecoder.decode(bytes.subarray(pos, pos + valueLength)));
+    setField(out, key, decodeText(bytes, pos, pos + valueLength));
     pos += valueLength;
   }
   return out;
