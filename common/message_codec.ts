@@ -252,3 +252,25 @@ export function encodeBlankRecord(target: Uint8Array, offset: number, size: numb
   view.setInt32(offset, size);
   view.setInt32(offset + 4, BLANK_MAGIC_CODE);
 }
+
+/** A decoded message as encoder input, so re-encoding gives back the same bytes. */
+export function messageExtToStore(message: MessageExt): MessageToStore {
+  return {
+    topic: message.topic,
+    queueId: message.queueId,
+    flag: message.flag,
+    body: message.body,
+    properties: message.rawProperties,
+    sysFlag: message.sysFlag,
+    bornTimestamp: message.bornTimestamp,
+    bornHost: message.bornHost,
+    storeHost: message.storeHost,
+    reconsumeTimes: message.reconsumeTimes,
+    preparedTransactionOffset: message.preparedTransactionOffset,
+    bodyCRC: message.bodyCRC,
+    queueOffset: message.queueOffset,
+    commitLogOffset: message.commitLogOffset,
+    storeTimestamp: message.storeTimestamp,
+    magicCode: message.magicCode,
+  };
+}

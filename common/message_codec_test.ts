@@ -16,17 +16,13 @@ import {
   encodeStoredMessage,
   MESSAGE_MAGIC_CODE_V1,
   MESSAGE_MAGIC_CODE_V2,
+  messageExtToStore,
   type MessageToStore,
   patchStoredRecord,
   storedRecordSize,
   utf8Length,
 } from "./message_codec.ts";
-import {
-  decodeStoredMessage,
-  decodeStoredMessages,
-  messageExtToStore,
-  readRecordSummary,
-} from "./message_decoder.ts";
+import { decodeStoredMessage, decodeStoredMessages, readRecordSummary } from "./message_decoder.ts";
 import { createOffsetMessageId } from "./message_id.ts";
 import { encodeProperties } from "./message_properties.ts";
 import { MessageSysFlag } from "./message_sys_flag.ts";

@@ -9,7 +9,7 @@
 import { uncompressBody } from "./compression.ts";
 import { bodyCrc } from "./crc32.ts";
 import { DecodeError } from "./errors.ts";
-import type { MessageExt, MessageToStore } from "./message_codec.ts";
+import type { MessageExt } from "./message_codec.ts";
 import {
   BLANK_MAGIC_CODE,
   BLANK_RECORD_MIN_BYTES,
@@ -77,12 +77,11 @@ function readText(bytes: Uint8Array, start: number, length: number): string {
   return textDecoder.decode(bytes.subarray(start, start + length));
 }
 
-/** Parses the record at `offset`; throws `DecodeError` for anything but a whole valid record. */
-function parseRecord(bytes: Uint8Array, offset: number): ParsedRecord {
+/** Checks TOTALSIZE and MAGICCODE at `offset`; returns both, or throws `DecodeError`. */
+function checkFrame(bytes: Uint8Array, view: DataView, offset: number): [number, number] {
   if (!Number.isInteger(offset) || offset < 0 || offset + BLANK_RECORD_MIN_BYTES > bytes.length) {
     throw new DecodeError(`Cannot decode message: truncated record at ${offset}`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const totalSize = view.getInt32(offset);
   const magic = view.getInt32(offset + 4);
   if (magic === BLANK_MAGIC_CODE) {
@@ -91,20 +90,41 @@ function parseRecord(bytes: Uint8Array, offset: number): ParsedRecord {
   if (magic !== MESSAGE_MAGIC_CODE_V1 && magic !== MESSAGE_MAGIC_CODE_V2) {
     throw new DecodeError(`Cannot decode message: illegal magic code ${magic} at ${offset}`);
   }
-  const end = offset + totalSize;
-  if (totalSize < STORED_RECORD_MIN_BYTES || end > bytes.length) {
+  if (totalSize < STORED_RECORD_MIN_BYTES || offset + totalSize > bytes.length) {
     throw new DecodeError(`Cannot decode message: bad total size ${totalSize} at ${offset}`);
   }
-  const need = (pos: number, n: number): void => {
-    if (n < 0 || pos + n > end) {
-      throw new DecodeError(`Cannot decode message: field overruns the record at ${offset}`);
-    }
-  };
+  return [totalSize, magic];
+}
+
+/** Reads a length-prefixed UTF-8 string (1, or 2 bytes of signed length) ending by `end`. */
+function readLengthPrefixed(
+  bytes: Uint8Array,
+  view: DataView,
+  at: { pos: number; end: number; lengthBytes: 1 | 2 },
+): [string, number] {
+  if (at.pos + at.lengthBytes > at.end) {
+    throw new DecodeError(`Cannot decode message: length field overruns the record at ${at.pos}`);
+  }
+  const length = at.lengthBytes === 1 ? view.getInt8(at.pos) : view.getInt16(at.pos);
+  const start = at.pos + at.lengthBytes;
+  if (length < 0 || start + length > at.end) {
+    throw new DecodeError(`Cannot decode message: bad string length ${length} at ${at.pos}`);
+  }
+  return [readText(bytes, start, length), start + length];
+}
+
+/** Parses the record at `offset`; throws `DecodeError` for anything but a whole valid record. */
+function parseRecord(bytes: Uint8Array, offset: number): ParsedRecord {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const [totalSize, magic] = checkFrame(bytes, view, offset);
+  const end = offset + totalSize;
   const sysFlag = view.getInt32(offset + 36);
   const bornIp = (sysFlag & MessageSysFlag.BORNHOST_V6_FLAG) !== 0 ? 16 : 4;
   const storeIp = (sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG) !== 0 ? 16 : 4;
   let pos = offset + 48;
-  need(pos, bornIp + 4 + 8 + storeIp + 4 + 12 + 4);
+  if (pos + bornIp + 4 + 8 + storeIp + 4 + 12 + 4 > end) {
+    throw new DecodeError(`Cannot decode message: hosts overrun the record at ${offset}`);
+  }
   const bornHost = decodeSocketAddress(bytes, pos, bornIp);
   pos += bornIp + 4;
   const storeTimestamp = getInt64(view, pos);
@@ -114,30 +134,25 @@ function parseRecord(bytes: Uint8Array, offset: number): ParsedRecord {
   const preparedTransactionOffset = getInt64(view, pos + 4);
   const bodyLength = view.getInt32(pos + 12);
   const bodyOffset = pos + 16;
-  need(bodyOffset, bodyLength);
-  pos = bodyOffset + bodyLength;
-  let topicLength: number;
-  if (magic === MESSAGE_MAGIC_CODE_V1) {
-    need(pos, 1);
-    topicLength = view.getInt8(pos);
-    pos += 1;
-  } else {
-    need(pos, 2);
-    topicLength = view.getInt16(pos);
-    pos += 2;
+  if (bodyLength < 0 || bodyOffset + bodyLength > end) {
+    throw new DecodeError(`Cannot decode message: bad body length ${bodyLength} at ${offset}`);
   }
-  need(pos, topicLength);
-  const topic = readText(bytes, pos, topicLength);
-  pos += topicLength;
-  need(pos, 2);
-  const propertiesLength = view.getInt16(pos);
-  pos += 2;
-  need(pos, propertiesLength);
-  const properties = readText(bytes, pos, propertiesLength);
-  pos += propertiesLength;
-  if (pos !== end) {
+  const lengthBytes = magic === MESSAGE_MAGIC_CODE_V1 ? 1 : 2;
+  const [topic, afterTopic] = readLengthPrefixed(bytes, view, {
+    pos: bodyOffset + bodyLength,
+    end,
+    lengthBytes,
+  });
+  const [properties, afterProperties] = readLengthPrefixed(bytes, view, {
+    pos: afterTopic,
+    end,
+    lengthBytes: 2,
+  });
+  if (afterProperties !== end) {
     throw new DecodeError(
-      `Cannot decode message: total size ${totalSize} disagrees with fields (${pos - offset})`,
+      `Cannot decode message: total size ${totalSize} disagrees with fields (${
+        afterProperties - offset
+      })`,
     );
   }
   return {
@@ -274,26 +289,4 @@ export function verifyBodyCrc(
 ): boolean {
   const body = bytes.subarray(summary.bodyOffset, summary.bodyOffset + summary.bodyLength);
   return bodyCrc(body) === summary.bodyCRC;
-}
-
-/** A decoded message as encoder input, so re-encoding gives back the same bytes. */
-export function messageExtToStore(message: MessageExt): MessageToStore {
-  return {
-    topic: message.topic,
-    queueId: message.queueId,
-    flag: message.flag,
-    body: message.body,
-    properties: message.rawProperties,
-    sysFlag: message.sysFlag,
-    bornTimestamp: message.bornTimestamp,
-    bornHost: message.bornHost,
-    storeHost: message.storeHost,
-    reconsumeTimes: message.reconsumeTimes,
-    preparedTransactionOffset: message.preparedTransactionOffset,
-    bodyCRC: message.bodyCRC,
-    queueOffset: message.queueOffset,
-    commitLogOffset: message.commitLogOffset,
-    storeTimestamp: message.storeTimestamp,
-    magicCode: message.magicCode,
-  };
 }
