@@ -23,7 +23,10 @@ const encoder = new TextEncoder();
 const USAGE = "usage: start [--namesrv-port <port>] [--broker-port <port>] [--bind <address>] " +
   "[--store <dir>] [-c <broker.properties>]\n";
 
-async function write(stream: { write(p: Uint8Array): Promise<number> }, text: string): Promise<void> {
+async function write(
+  stream: { write(p: Uint8Array): Promise<number> },
+  text: string,
+): Promise<void> {
   const bytes = encoder.encode(text);
   let offset = 0;
   for (let round = 0; offset < bytes.length && round < 10_000; round++) {
@@ -78,7 +81,9 @@ async function main(args: string[]): Promise<number> {
         bindAddress: bind,
         brokerIP1: bind === "0.0.0.0" ? "127.0.0.1" : bind,
         namesrvAddr,
-        ...(values.configFile === undefined ? { storePathRootDir: values.store, brokerName: "broker-a" } : {}),
+        ...(values.configFile === undefined
+          ? { storePathRootDir: values.store, brokerName: "broker-a" }
+          : {}),
       },
     });
   } catch (error) {
