@@ -1,0 +1,272 @@
+/**
+ * The commit log of one shard: append-only segments named by the 20-digit
+ * physical offset of their first byte. A record never spans two segments;
+ * when one does not fit, the 8-byte blank marker fills the rest of the
+ * segment and the record goes to the next one. Offsets are broker-wide: the
+ * shard's base offset (shard << 48) is added to every position.
+ *
+ * Runs on: shard worker
+ * @module
+ */
+import { assert } from "../common/assert.ts";
+import type { FileHandle, FileIO } from "./file_io.ts";
+import { BLANK_MARKER_BYTES, encodeBlankMarker } from "./_record.ts";
+
+/** One segment file. */
+export interface Segment {
+  /** Physical offset of the first byte. */
+  readonly start: number;
+  /** Full path of the file. */
+  readonly path: string;
+  /** Open handle. */
+  readonly handle: FileHandle;
+}
+
+/** Options of `CommitLog`. */
+export interface CommitLogOptions {
+  /** Injected file operations. */
+  io: FileIO;
+  /** Segment size in bytes. */
+  segmentBytes: number;
+  /** Physical offset of this shard's first possible byte. */
+  baseOffset: number;
+  /** Zero-fill the prepared next segment in the background. */
+  warm: boolean;
+}
+
+/** Formats an offset as RocketMQ's 20-digit file name. */
+export function offsetToFileName(offset: number): string {
+  return String(offset).padStart(20, "0");
+}
+
+const WARM_CHUNK_BYTES = 4 * 1024 * 1024;
+const ZERO_CHUNK = new Uint8Array(WARM_CHUNK_BYTES);
+
+/** Append-only segmented log; see the module comment. */
+export class CommitLog {
+  readonly #dir: string;
+  readonly #io: FileIO;
+  readonly #segmentBytes: number;
+  readonly #baseOffset: number;
+  readonly #warm: boolean;
+  #segments: Segment[] = [];
+  #writeOffset = 0;
+  #flushedOffset = 0;
+  #prepared: Segment | undefined;
+  #preparedWarmed = 0;
+
+  /** Creates a commit log over `dir`; call `load()` before use. */
+  constructor(dir: string, options: CommitLogOptions) {
+    this.#dir = dir;
+    this.#io = options.io;
+    this.#segmentBytes = options.segmentBytes;
+    this.#baseOffset = options.baseOffset;
+    this.#warm = options.warm;
+  }
+
+  /** Opens every segment file found; the write position is set later by recovery. */
+  load(): void {
+    this.#io.mkdir(this.#dir);
+    const names = this.#io.list(this.#dir).filter((name) => /^\d{20}$/.test(name)).sort();
+    for (const name of names) {
+      const start = Number(name);
+      const path = `${this.#dir}/${name}`;
+      if ((start - this.#baseOffset) % this.#segmentBytes !== 0 || start < this.#baseOffset) {
+        throw new RangeError(`Commit-log file "${path}" does not match segment size or shard`);
+      }
+      this.#segments.push({ start, path, handle: this.#io.open(path) });
+    }
+    const first = this.#segments[0];
+    this.#writeOffset = first === undefined ? this.#baseOffset : first.start;
+    this.#flushedOffset = this.#writeOffset;
+  }
+
+  /** Segment size in bytes. */
+  get segmentBytes(): number {
+    return this.#segmentBytes;
+  }
+
+  /** First byte still stored (start of the oldest segment). */
+  get minOffset(): number {
+    return this.#segments[0]?.start ?? this.#writeOffset;
+  }
+
+  /** End of the last written byte. */
+  get maxOffset(): number {
+    return this.#writeOffset;
+  }
+
+  /** End of the last byte forced to disk. */
+  get flushedOffset(): number {
+    return this.#flushedOffset;
+  }
+
+  /** Segments, oldest first (read-only view for recovery and retention). */
+  get segments(): readonly Segment[] {
+    return this.#segments;
+  }
+
+  /** Bytes left in the segment that holds the write position. */
+  remaining(): number {
+    const rel = (this.#writeOffset - this.#baseOffset) % this.#segmentBytes;
+    return this.#segmentBytes - rel;
+  }
+
+  /**
+   * Makes room for a record of `size` bytes: when `size + 8` does not fit,
+   * writes the blank marker and moves to the next segment. Returns the offset
+   * the record will get.
+   */
+  ensureRoom(size: number): number {
+    assert(size + BLANK_MARKER_BYTES <= this.#segmentBytes, "Record larger than a segment");
+    const remaining = this.remaining();
+    if (size + BLANK_MARKER_BYTES > remaining) {
+      const segment = this.#segmentFor(this.#writeOffset, true);
+      this.#io.write(
+        segment.handle,
+        encodeBlankMarker(remaining),
+        this.#writeOffset - segment.start,
+      );
+      // The old segment is complete: force it so no later segment is durable before it.
+      this.#io.syncData(segment.handle);
+      this.#writeOffset += remaining;
+      this.#flushedOffset = this.#writeOffset;
+    }
+    this.#segmentFor(this.#writeOffset, true);
+    return this.#writeOffset;
+  }
+
+  /** Appends whole records at the write position; they must fit (see `ensureRoom`). */
+  append(bytes: Uint8Array): void {
+    assert(bytes.length <= this.remaining(), "Append crosses a segment end");
+    const segment = this.#segmentFor(this.#writeOffset, true);
+    this.#io.write(segment.handle, bytes, this.#writeOffset - segment.start);
+    this.#writeOffset += bytes.length;
+  }
+
+  /** Reads `buf.length` bytes at `offset`; returns bytes read (0 when the segment is gone). */
+  read(offset: number, buf: Uint8Array): number {
+    const segment = this.#segmentFor(offset, false);
+    if (segment === undefined) return 0;
+    const rel = offset - segment.start;
+    const len = Math.min(buf.length, this.#segmentBytes - rel);
+    return this.#io.read(segment.handle, len === buf.length ? buf : buf.subarray(0, len), rel);
+  }
+
+  /** Reads raw bytes for recovery scanning, ignoring the write position. */
+  readRaw(segment: Segment, rel: number, buf: Uint8Array): number {
+    return this.#io.read(segment.handle, buf, rel);
+  }
+
+  /** Forces everything written to disk (fdatasync of the active segment). */
+  flush(): void {
+    if (this.#flushedOffset === this.#writeOffset) return;
+    const segment = this.#segmentFor(Math.max(this.#writeOffset - 1, this.minOffset), false);
+    if (segment !== undefined) this.#io.syncData(segment.handle);
+    this.#flushedOffset = this.#writeOffset;
+  }
+
+  /**
+   * Sets the end of the log to `offset` (recovery): later segments are removed
+   * and the rest of the segment holding `offset` reads as zeros again.
+   */
+  truncateTo(offset: number): void {
+    assert(offset >= this.minOffset || this.#segments.length === 0, "Truncate below min offset");
+    const keep: Segment[] = [];
+    for (const segment of this.#segments) {
+      if (segment.start <= offset && offset < segment.start + this.#segmentBytes) {
+        this.#io.truncate(segment.handle, offset - segment.start);
+        this.#io.truncate(segment.handle, this.#segmentBytes);
+        keep.push(segment);
+      } else if (segment.start + this.#segmentBytes <= offset) {
+        keep.push(segment);
+      } else {
+        this.#io.close(segment.handle);
+        this.#io.remove(segment.path);
+      }
+    }
+    this.#segments = keep;
+    this.#writeOffset = offset;
+    this.#flushedOffset = offset;
+    this.#prepared = undefined;
+  }
+
+  /**
+   * Deletes the oldest segment when `shouldDelete(segment)` says so; never the
+   * active one. Returns the number deleted (at most `max`).
+   */
+  deleteOldest(max: number, shouldDelete: (segment: Segment) => boolean): number {
+    let deleted = 0;
+    while (deleted < max && this.#segments.length > 1) {
+      const oldest = this.#segments[0];
+      assert(oldest !== undefined);
+      if (oldest.start + this.#segmentBytes > this.#writeOffset) break;
+      if (!shouldDelete(oldest)) break;
+      this.#io.close(oldest.handle);
+      this.#io.remove(oldest.path);
+      this.#segments.shift();
+      deleted++;
+    }
+    return deleted;
+  }
+
+  /**
+   * Background work between batches: creates the next segment when the active
+   * one is half full, and zero-fills it one chunk per call when warming is on.
+   * Returns whether more work is pending.
+   */
+  prepareAhead(): boolean {
+    if (this.remaining() > this.#segmentBytes / 2) return false;
+    const nextStart = this.#writeOffset + this.remaining();
+    if (this.#prepared === undefined || this.#prepared.start !== nextStart) {
+      this.#prepared = this.#createSegment(nextStart);
+      this.#preparedWarmed = 0;
+    }
+    if (!this.#warm || this.#preparedWarmed >= this.#segmentBytes) return false;
+    const len = Math.min(WARM_CHUNK_BYTES, this.#segmentBytes - this.#preparedWarmed);
+    this.#io.write(this.#prepared.handle, ZERO_CHUNK.subarray(0, len), this.#preparedWarmed);
+    this.#preparedWarmed += len;
+    if (this.#preparedWarmed >= this.#segmentBytes) this.#io.syncData(this.#prepared.handle);
+    return this.#preparedWarmed < this.#segmentBytes;
+  }
+
+  /** Closes every handle. */
+  close(): void {
+    for (const segment of this.#segments) this.#io.close(segment.handle);
+    if (this.#prepared !== undefined && !this.#segments.includes(this.#prepared)) {
+      this.#io.close(this.#prepared.handle);
+    }
+    this.#segments = [];
+    this.#prepared = undefined;
+  }
+
+  #createSegment(start: number): Segment {
+    const existing = this.#segments.find((s) => s.start === start);
+    if (existing !== undefined) return existing;
+    const path = `${this.#dir}/${offsetToFileName(start)}`;
+    const handle = this.#io.open(path, { create: true });
+    if (this.#io.size(handle) !== this.#segmentBytes) this.#io.truncate(handle, this.#segmentBytes);
+    return { start, path, handle };
+  }
+
+  #segmentFor(offset: number, create: true): Segment;
+  #segmentFor(offset: number, create: false): Segment | undefined;
+  #segmentFor(offset: number, create: boolean): Segment | undefined {
+    const first = this.#segments[0];
+    if (first !== undefined) {
+      const index = Math.floor((offset - first.start) / this.#segmentBytes);
+      const segment = this.#segments[index];
+      if (index >= 0 && segment !== undefined) return segment;
+    }
+    if (!create) return undefined;
+    const start = offset - ((offset - this.#baseOffset) % this.#segmentBytes);
+    assert(
+      first === undefined || start === this.#segments.at(-1)!.start + this.#segmentBytes,
+      "Commit-log segments must be contiguous",
+    );
+    const segment = this.#prepared?.start === start ? this.#prepared : this.#createSegment(start);
+    this.#prepared = undefined;
+    this.#segments.push(segment);
+    return segment;
+  }
+}

@@ -1,0 +1,328 @@
+/**
+ * The storage engine of one shard: commit log, consume queues, key index,
+ * checkpoint, flush and retention, behind synchronous methods. A shard
+ * worker hosts one; tests and the in-process mode host it directly.
+ * Puts append a whole batch with as few writes as possible, force the log
+ * when SYNC_FLUSH asks for it (one fdatasync per batch = group commit), and
+ * only then dispatch to consume queues and index, so nothing is visible
+ * before it is durable.
+ *
+ * Runs on: shard worker | main thread (in-process shards, tests)
+ * @module
+ */
+import type { Clock } from "../common/clock.ts";
+import { systemClock } from "../common/clock.ts";
+import { getLogger } from "../common/log.ts";
+import { CommitLog } from "./commit_log.ts";
+import { Checkpoint, readCheckpoint } from "./checkpoint.ts";
+import { type FileIO, nodeFileIO } from "./file_io.ts";
+import { HandleCache } from "./handle_cache.ts";
+import { IndexService } from "./index_service.ts";
+import { loadQueues, type ShardContext } from "./_shard_context.ts";
+import { readRegistry, rebuildDamagedQueues, recoverShard, writeRegistry } from "./_recovery.ts";
+import * as reads from "./_shard_read.ts";
+import { putBatch, type PutMeta } from "./_shard_put.ts";
+import { runRetention } from "./_retention.ts";
+import type { StoreConfig } from "./store_config.ts";
+import type {
+  GetRequest,
+  GetResult,
+  MessageArrival,
+  PutResult,
+  QueryRequest,
+  QueryResult,
+  ShardStats,
+} from "./store_types.ts";
+
+export type { PutMeta } from "./_shard_put.ts";
+
+const log = getLogger("store");
+/** Bits of a physical offset below the shard number. */
+export const SHARD_OFFSET_BITS = 48;
+/** 2^48: the size of each shard's offset space. */
+export const SHARD_OFFSET_SPAN = 2 ** SHARD_OFFSET_BITS;
+const HANDLE_CACHE_SIZE = 512;
+
+/** The shard that owns `physicalOffset`. */
+export function shardOfOffset(physicalOffset: number): number {
+  return Math.floor(physicalOffset / SHARD_OFFSET_SPAN);
+}
+
+/** Options of `ShardStore.open`. */
+export interface ShardStoreOptions {
+  /** Resolved store config. */
+  config: StoreConfig;
+  /** Shard number. */
+  shard: number;
+  /** File operations (default `nodeFileIO`). */
+  io?: FileIO;
+  /** Clock (default `systemClock`). */
+  clock?: Clock;
+}
+
+/** Result of a put batch. */
+export interface PutBatchResult {
+  /** One result per put, in order. */
+  results: PutResult[];
+  /** Queues that received messages, with their new max offsets. */
+  arrivals: MessageArrival[];
+}
+
+/** See the module comment. */
+export class ShardStore {
+  readonly #ctx: ShardContext;
+  readonly #checkpoint: Checkpoint;
+  readonly #state = {
+    lastStoreTimestamp: 0,
+    diskFull: false,
+    putCount: 0,
+    getCount: 0,
+    segmentsDeleted: 0,
+    recovery: "fresh" as ShardStats["recovery"],
+    lastCommitFlushMs: 0,
+    lastThoroughMs: 0,
+    lastCheckpointMs: 0,
+    lastRetentionMs: 0,
+    lastRegistryMs: 0,
+    registryDirty: false,
+    checkpointedOffset: -1,
+    closed: false,
+  };
+
+  private constructor(ctx: ShardContext) {
+    this.#ctx = ctx;
+    this.#checkpoint = new Checkpoint(ctx.io, `${ctx.dir}/checkpoint`);
+  }
+
+  /** Opens the shard's files and recovers them (see `_recovery.ts`). */
+  static open(options: ShardStoreOptions): ShardStore {
+    const { config, shard } = options;
+    const io = options.io ?? nodeFileIO;
+    const dir = `${config.storePathRootDir}/shard-${shard}`;
+    io.mkdir(dir);
+    const warm = config.warmMapedFileEnable ?? config.flushDiskType === "SYNC_FLUSH";
+    const commitLog = new CommitLog(`${dir}/commitlog`, {
+      io,
+      segmentBytes: config.mappedFileSizeCommitLog,
+      baseOffset: shard * SHARD_OFFSET_SPAN,
+      warm,
+    });
+    const ctx: ShardContext = {
+      shard,
+      dir,
+      config,
+      io,
+      clock: options.clock ?? systemClock,
+      commitLog,
+      index: new IndexService(`${dir}/index`, {
+        io,
+        maxHashSlotNum: config.maxHashSlotNum,
+        maxIndexNum: config.maxIndexNum,
+      }),
+      handles: new HandleCache(io, HANDLE_CACHE_SIZE),
+      queues: new Map(),
+    };
+    commitLog.load();
+    loadQueues(ctx);
+    const abortPath = `${dir}/abort`;
+    const abort = io.exists(abortPath);
+    const checkpoint = readCheckpoint(io, `${dir}/checkpoint`);
+    const report = recoverShard(ctx, checkpoint, abort);
+    const rebuilt = rebuildDamagedQueues(ctx, readRegistry(ctx));
+    const store = new ShardStore(ctx);
+    store.#state.recovery = report.kind;
+    store.#state.lastStoreTimestamp = Math.max(
+      report.lastStoreTimestamp,
+      checkpoint?.physicMsgTimestamp ?? 0,
+    );
+    store.#checkpointNow();
+    writeRegistry(ctx);
+    const handle = io.open(abortPath, { create: true });
+    io.close(handle);
+    log.info("Shard opened", {
+      shard,
+      recovery: report.kind,
+      maxOffset: commitLog.maxOffset,
+      rebuilt: rebuilt.length,
+    });
+    return store;
+  }
+
+  /** Shard number. */
+  get shard(): number {
+    return this.#ctx.shard;
+  }
+
+  /** Appends a batch of puts whose records lie back to back in `bytes`. */
+  putBatch(bytes: Uint8Array, metas: readonly PutMeta[]): PutBatchResult {
+    const now = Math.max(this.#ctx.clock.now(), this.#state.lastStoreTimestamp);
+    const out = putBatch(this.#ctx, bytes, metas, {
+      storeTimestamp: now,
+      refuse: this.#refuseReason(),
+    });
+    if (out.stored > 0) {
+      this.#state.lastStoreTimestamp = now;
+      this.#state.putCount += out.stored;
+    }
+    if (out.newQueues) this.#state.registryDirty = true;
+    if (out.diskFull) this.#state.diskFull = true;
+    return { results: out.results, arrivals: out.arrivals };
+  }
+
+  /** Get by queue offset. */
+  getMessage(req: GetRequest): GetResult {
+    const result = reads.getMessage(this.#ctx, req);
+    this.#state.getCount += result.count;
+    return result;
+  }
+
+  /** The record at `physicalOffset`, or `undefined`. */
+  lookMessageByOffset(physicalOffset: number): Uint8Array | undefined {
+    return reads.lookMessageByOffset(this.#ctx, physicalOffset);
+  }
+
+  /** Key query. */
+  queryMessage(req: QueryRequest): QueryResult {
+    return reads.queryMessage(this.#ctx, req);
+  }
+
+  /** Max offset of a queue (0 when unknown). */
+  getMaxOffsetInQueue(topic: string, queueId: number): number {
+    return this.#ctx.queues.get(`${topic}\u0000${queueId}`)?.cq.maxOffset ?? 0;
+  }
+
+  /** Min offset of a queue (0 when unknown). */
+  getMinOffsetInQueue(topic: string, queueId: number): number {
+    return this.#ctx.queues.get(`${topic}\u0000${queueId}`)?.cq.minOffset ?? 0;
+  }
+
+  /** Offset of the first message stored at or after `timestamp`. */
+  getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number): number {
+    return reads.getOffsetInQueueByTime(this.#ctx, topic, queueId, timestamp);
+  }
+
+  /** Store time of the oldest message of a queue, or of the shard; -1 when none. */
+  getEarliestMessageTime(topic?: string, queueId?: number): number {
+    return reads.getEarliestMessageTime(this.#ctx, topic, queueId);
+  }
+
+  /** Store time of the record at a queue offset; -1 when none. */
+  getMessageStoreTimestamp(topic: string, queueId: number, offset: number): number {
+    const entry = this.#ctx.queues.get(`${topic}\u0000${queueId}`)?.cq.entryAt(offset);
+    return entry === undefined ? -1 : reads.storeTimeAt(this.#ctx, entry.physicalOffset);
+  }
+
+  /** Deletes the consume queues of `topics` (their records age out with the log). */
+  deleteTopics(topics: readonly string[]): number {
+    const wanted = new Set(topics);
+    let removed = 0;
+    for (const [key, queue] of this.#ctx.queues) {
+      if (!wanted.has(queue.topic)) continue;
+      queue.cq.destroy();
+      this.#ctx.queues.delete(key);
+      removed++;
+    }
+    for (const topic of wanted) this.#ctx.io.remove(`${this.#ctx.dir}/consumequeue/${topic}`);
+    if (removed > 0) writeRegistry(this.#ctx);
+    return removed;
+  }
+
+  /** Periodic work: flushes, checkpoint, retention, next-segment preparation. */
+  tick(): void {
+    if (this.#state.closed) return;
+    const { config, clock, commitLog } = this.#ctx;
+    const mono = clock.monotonic();
+    const s = this.#state;
+    if (mono - s.lastCommitFlushMs >= config.flushIntervalCommitLog) {
+      s.lastCommitFlushMs = mono;
+      const dirty = commitLog.maxOffset - commitLog.flushedOffset;
+      const thorough = mono - s.lastThoroughMs >= config.flushCommitLogThoroughInterval;
+      if (thorough || dirty >= config.flushCommitLogLeastPages * 4096) {
+        if (thorough) s.lastThoroughMs = mono;
+        commitLog.flush();
+      }
+    }
+    if (mono - s.lastCheckpointMs >= config.flushIntervalConsumeQueue) {
+      s.lastCheckpointMs = mono;
+      this.#checkpointNow();
+    }
+    if (s.registryDirty || mono - s.lastRegistryMs >= config.flushCommitLogThoroughInterval) {
+      s.lastRegistryMs = mono;
+      s.registryDirty = false;
+      writeRegistry(this.#ctx);
+    }
+    if (mono - s.lastRetentionMs >= config.cleanResourceInterval) {
+      s.lastRetentionMs = mono;
+      this.runRetention();
+    }
+    for (let i = 0; i < 2 && commitLog.prepareAhead(); i++) { /* bounded warm-up steps */ }
+  }
+
+  /** Runs one retention pass now; returns segments deleted. */
+  runRetention(options: { force?: boolean } = {}): number {
+    const out = runRetention(this.#ctx, { force: options.force ?? false });
+    this.#state.segmentsDeleted += out.deleted;
+    this.#state.diskFull = out.diskFull;
+    if (out.deleted > 0) writeRegistry(this.#ctx);
+    return out.deleted;
+  }
+
+  /** Flushes everything and writes the checkpoint now. */
+  flush(): void {
+    this.#checkpointNow();
+  }
+
+  /** Counters. */
+  stats(): ShardStats {
+    const { commitLog } = this.#ctx;
+    return {
+      shard: this.#ctx.shard,
+      commitLogMinOffset: commitLog.minOffset,
+      commitLogMaxOffset: commitLog.maxOffset,
+      commitLogFlushedOffset: commitLog.flushedOffset,
+      queueCount: this.#ctx.queues.size,
+      putCount: this.#state.putCount,
+      getCount: this.#state.getCount,
+      diskFull: this.#state.diskFull,
+      segmentsDeleted: this.#state.segmentsDeleted,
+      recovery: this.#state.recovery,
+    };
+  }
+
+  /** Flushes, checkpoints, removes the abort file and closes every file. */
+  close(): void {
+    if (this.#state.closed) return;
+    this.#checkpointNow();
+    writeRegistry(this.#ctx);
+    this.#state.closed = true;
+    const { ctx } = { ctx: this.#ctx };
+    ctx.index.close();
+    ctx.handles.close();
+    ctx.commitLog.close();
+    this.#checkpoint.close();
+    ctx.io.remove(`${ctx.dir}/abort`);
+  }
+
+  #refuseReason(): "SERVICE_NOT_AVAILABLE" | "DISK_FULL" | undefined {
+    if (this.#state.closed) return "SERVICE_NOT_AVAILABLE";
+    return this.#state.diskFull ? "DISK_FULL" : undefined;
+  }
+
+  /** Commit log, then queues, then index, then the checkpoint naming what is now safe. */
+  #checkpointNow(): void {
+    const { commitLog, queues, index } = this.#ctx;
+    const safe = commitLog.maxOffset;
+    if (safe === this.#state.checkpointedOffset) return;
+    commitLog.flush();
+    for (const queue of queues.values()) queue.cq.sync();
+    index.flush();
+    const ts = this.#state.lastStoreTimestamp;
+    this.#checkpoint.write({
+      safeOffset: safe,
+      physicMsgTimestamp: ts,
+      logicsMsgTimestamp: ts,
+      indexMsgTimestamp: ts,
+    });
+    this.#state.checkpointedOffset = safe;
+  }
+}

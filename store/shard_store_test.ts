@@ -1,0 +1,377 @@
+/**
+ * Tests of the shard engine in-process: puts and gets with every status,
+ * segment roll-over with the blank marker, consume-queue and index lookups,
+ * offset by time, restarts (clean and after a simulated crash), disk full.
+ *
+ * Runs on: main thread (tests)
+ * @module
+ */
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { tagsHashCode } from "../common/mod.ts";
+import { ManualClock } from "../common/clock.ts";
+import { ShardStore } from "./shard_store.ts";
+import { resolveStoreConfig, type StoreConfig } from "./store_config.ts";
+import {
+  concat,
+  decodeOne,
+  FaultyFileIO,
+  makeRecord,
+  splitRecords,
+  tempDir,
+} from "./_test_util.ts";
+import { DiskFullError } from "./file_io.ts";
+
+function config(dir: string, extra: Partial<StoreConfig> = {}): StoreConfig {
+  return resolveStoreConfig({
+    storePathRootDir: dir,
+    mappedFileSizeCommitLog: 64 * 1024,
+    mappedFileSizeConsumeQueue: 20 * 100,
+    maxMessageSize: 16 * 1024,
+    maxHashSlotNum: 64,
+    maxIndexNum: 200,
+    shardCount: 1,
+    ...extra,
+  });
+}
+
+function put(store: ShardStore, topic: string, queueId: number, records: Uint8Array[]) {
+  const bytes = concat(records);
+  return store.putBatch(bytes, [{
+    topic,
+    queueId,
+    byteOffset: 0,
+    byteLength: bytes.length,
+    wait: true,
+  }]).results[0]!;
+}
+
+Deno.test("ShardStore.putBatch() assigns queue and physical offsets and getMessage() returns stored bytes", () => {
+  const dir = tempDir();
+  const store = ShardStore.open({ config: config(dir), shard: 0 });
+  try {
+    const r1 = put(store, "T", 0, [makeRecord({ topic: "T", body: "a" })]);
+    const r2 = put(store, "T", 0, [
+      makeRecord({ topic: "T", body: "b" }),
+      makeRecord({ topic: "T", body: "c" }),
+    ]);
+    equal(r1.status, "PUT_OK");
+    equal(r1.queueOffset, 0);
+    equal(r2.queueOffset, 1);
+    equal(r2.count, 2);
+    equal(r1.physicalOffsets[0], 0);
+    const got = store.getMessage({ topic: "T", queueId: 0, offset: 0, maxCount: 10 });
+    equal(got.status, "FOUND");
+    equal(got.count, 3);
+    equal(got.nextBeginOffset, 3);
+    equal(got.maxOffset, 3);
+    const msgs = splitRecords(got.messages).map((b) => decodeOne(b));
+    deepEqual(msgs.map((m) => new TextDecoder().decode(m.body)), ["a", "b", "c"]);
+    deepEqual(msgs.map((m) => m.queueOffset), [0, 1, 2]);
+    deepEqual(msgs.map((m) => m.commitLogOffset), [r1.physicalOffsets[0], ...r2.physicalOffsets]);
+    equal(
+      store.getMessage({ topic: "T", queueId: 0, offset: 3, maxCount: 1 }).status,
+      "OFFSET_OVERFLOW_ONE",
+    );
+    equal(
+      store.getMessage({ topic: "T", queueId: 0, offset: 9, maxCount: 1 }).status,
+      "OFFSET_OVERFLOW_BADLY",
+    );
+    equal(
+      store.getMessage({ topic: "U", queueId: 0, offset: 0, maxCount: 1 }).status,
+      "NO_MESSAGE_IN_QUEUE",
+    );
+    const one = store.getMessage({ topic: "T", queueId: 0, offset: 1, maxCount: 1 });
+    equal(one.count, 1);
+    equal(one.nextBeginOffset, 2);
+  } finally {
+    store.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("ShardStore.putBatch() rejects a record whose topic or size is wrong with MESSAGE_ILLEGAL", () => {
+  const dir = tempDir();
+  const store = ShardStore.open({ config: config(dir), shard: 0 });
+  try {
+    equal(put(store, "T", 0, [makeRecord({ topic: "X" })]).status, "MESSAGE_ILLEGAL");
+    equal(put(store, "T", 1, [makeRecord({ topic: "T", queueId: 0 })]).status, "MESSAGE_ILLEGAL");
+    equal(
+      put(store, "T", 0, [makeRecord({ topic: "T", body: new Uint8Array(20_000) })]).status,
+      "MESSAGE_ILLEGAL",
+    );
+    equal(put(store, "../x", 0, [makeRecord({ topic: "../x" })]).status, "MESSAGE_ILLEGAL");
+    equal(store.getMaxOffsetInQueue("T", 0), 0);
+    equal(put(store, "T", 0, [makeRecord({ topic: "T" })]).status, "PUT_OK");
+  } finally {
+    store.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("ShardStore rolls segments with a blank marker and reads across them after a restart", () => {
+  const dir = tempDir();
+  const body = new Uint8Array(3000).fill(7);
+  let store = ShardStore.open({ config: config(dir), shard: 0 });
+  const offsets: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    offsets.push(
+      put(store, "T", i % 2, [makeRecord({ topic: "T", queueId: i % 2, body })])
+        .physicalOffsets[0]!,
+    );
+  }
+  const files = Deno.readDirSync(`${dir}/shard-0/commitlog`).map((e) => e.name).toArray().sort();
+  ok(files.length >= 3, `expected several segments, got ${files}`);
+  equal(files[1], String(64 * 1024).padStart(20, "0"));
+  for (const off of offsets) equal(Math.floor(off / 65536), Math.floor((off + 3100) / 65536));
+  // The blank marker fills the end of the first segment.
+  const seg0 = Deno.readFileSync(`${dir}/shard-0/commitlog/${files[0]}`);
+  const lastInSeg0 = offsets.filter((o) => o < 65536).at(-1)!;
+  const view = new DataView(seg0.buffer);
+  const blankAt = lastInSeg0 + view.getInt32(lastInSeg0);
+  equal(view.getInt32(blankAt + 4), 0xcbd43194 | 0);
+  equal(view.getInt32(blankAt), 65536 - blankAt);
+  store.close();
+  store = ShardStore.open({ config: config(dir), shard: 0 });
+  try {
+    equal(store.stats().recovery, "clean");
+    equal(store.getMaxOffsetInQueue("T", 0), 30);
+    let next = 0;
+    let seen = 0;
+    for (let i = 0; i < 100 && next < 30; i++) {
+      const got = store.getMessage({ topic: "T", queueId: 0, offset: next, maxCount: 4 });
+      equal(got.status, "FOUND");
+      seen += got.count;
+      next = got.nextBeginOffset;
+    }
+    equal(seen, 30);
+    equal(put(store, "T", 0, [makeRecord({ topic: "T", body })]).queueOffset, 30);
+    const rec = store.lookMessageByOffset(offsets[5]!);
+    ok(rec !== undefined);
+    equal(decodeOne(rec).commitLogOffset, offsets[5]);
+    equal(store.lookMessageByOffset(offsets[5]! + 1), undefined);
+  } finally {
+    store.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("ShardStore.getMessage() filters by tag hash and reports NO_MATCHED_MESSAGE", () => {
+  const dir = tempDir();
+  const store = ShardStore.open({ config: config(dir), shard: 0 });
+  try {
+    for (let i = 0; i < 10; i++) {
+      put(store, "T", 0, [makeRecord({ topic: "T", tags: i % 3 === 0 ? "A" : "B" })]);
+    }
+    const got = store.getMessage({
+      topic: "T",
+      queueId: 0,
+      offset: 0,
+      maxCount: 32,
+      tagsCodes: [tagsHashCode("A")],
+    });
+    equal(got.count, 4);
+    equal(got.nextBeginOffset, 10);
+    const none = store.getMessage({
+      topic: "T",
+      queueId: 0,
+      offset: 0,
+      maxCount: 32,
+      tagsCodes: [tagsHashCode("C")],
+    });
+    equal(none.status, "NO_MATCHED_MESSAGE");
+    equal(none.nextBeginOffset, 10);
+    const bytesCap = store.getMessage({
+      topic: "T",
+      queueId: 0,
+      offset: 0,
+      maxCount: 32,
+      maxBytes: 1,
+    });
+    equal(bytesCap.count, 1);
+  } finally {
+    store.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("ShardStore.queryMessage() finds records by KEYS and UNIQ_KEY within the time range", () => {
+  const dir = tempDir();
+  const clock = new ManualClock(1_700_000_000_000);
+  const store = ShardStore.open({ config: config(dir), shard: 0, clock });
+  try {
+    for (let i = 0; i < 30; i++) {
+      put(store, "T", 0, [makeRecord({ topic: "T", keys: `k${i % 5} common`, uniqKey: `U${i}` })]);
+      clock.advance(1000);
+    }
+    const byUniq = store.queryMessage({
+      topic: "T",
+      key: "U7",
+      begin: 0,
+      end: Number.MAX_SAFE_INTEGER,
+    });
+    const decoded = splitRecords(byUniq.messages).map((b) => decodeOne(b));
+    ok(decoded.some((m) => m.properties.get("UNIQ_KEY") === "U7"));
+    const byKey = store.queryMessage({
+      topic: "T",
+      key: "k2",
+      begin: 0,
+      end: Number.MAX_SAFE_INTEGER,
+    });
+    equal(
+      splitRecords(byKey.messages).filter((b) =>
+        decodeOne(b).properties.get("KEYS")?.startsWith("k2 ")
+      ).length,
+      6,
+    );
+    const ranged = store.queryMessage({
+      topic: "T",
+      key: "common",
+      maxNum: 100,
+      begin: 1_700_000_010_000,
+      end: 1_700_000_019_000,
+    });
+    equal(ranged.physicalOffsets.length, 10);
+    equal(
+      store.queryMessage({ topic: "Other", key: "k2", begin: 0, end: Number.MAX_SAFE_INTEGER })
+        .physicalOffsets.filter((o) => {
+          const m = decodeOne(store.lookMessageByOffset(o)!);
+          return m.topic === "Other";
+        }).length,
+      0,
+    );
+  } finally {
+    store.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("ShardStore.getOffsetInQueueByTime() binary-searches store times", () => {
+  const dir = tempDir();
+  const clock = new ManualClock(1_000_000);
+  const store = ShardStore.open({ config: config(dir), shard: 0, clock });
+  try {
+    for (let i = 0; i < 50; i++) {
+      put(store, "T", 3, [makeRecord({ topic: "T", queueId: 3 })]);
+      clock.advance(10);
+    }
+    equal(store.getOffsetInQueueByTime("T", 3, 0), 0);
+    equal(store.getOffsetInQueueByTime("T", 3, 1_000_000), 0);
+    equal(store.getOffsetInQueueByTime("T", 3, 1_000_105), 11);
+    equal(store.getOffsetInQueueByTime("T", 3, 1_000_110), 11);
+    equal(store.getOffsetInQueueByTime("T", 3, 9_000_000), 50);
+    equal(store.getEarliestMessageTime("T", 3), 1_000_000);
+    equal(store.getMessageStoreTimestamp("T", 3, 4), 1_000_040);
+  } finally {
+    store.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("ShardStore.putBatch() answers DISK_FULL on a failed write and keeps earlier data readable", () => {
+  const dir = tempDir();
+  const io = new FaultyFileIO();
+  const store = ShardStore.open({ config: config(dir), shard: 0, io });
+  try {
+    for (let i = 0; i < 5; i++) {
+      equal(put(store, "T", 0, [makeRecord({ topic: "T" })]).status, "PUT_OK");
+    }
+    io.failWrites = new DiskFullError("injected");
+    const failed = put(store, "T", 0, [makeRecord({ topic: "T" }), makeRecord({ topic: "T" })]);
+    equal(failed.status, "DISK_FULL");
+    equal(put(store, "T", 0, [makeRecord({ topic: "T" })]).status, "DISK_FULL");
+    equal(store.getMaxOffsetInQueue("T", 0), 5);
+    io.failWrites = undefined;
+    const got = store.getMessage({ topic: "T", queueId: 0, offset: 0, maxCount: 32 });
+    equal(got.count, 5);
+    io.usedRatio = 0.1;
+    store.runRetention();
+    const after = put(store, "T", 0, [makeRecord({ topic: "T" })]);
+    equal(after.status, "PUT_OK");
+    equal(after.queueOffset, 5);
+  } finally {
+    store.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+/** Copies a live store folder: the image a crash would leave (abort file included). */
+function crashImage(dir: string): string {
+  const copy = tempDir("store_crash_");
+  const walk = (from: string, to: string) => {
+    for (const entry of Deno.readDirSync(from)) {
+      if (entry.isDirectory) {
+        Deno.mkdirSync(`${to}/${entry.name}`, { recursive: true });
+        walk(`${from}/${entry.name}`, `${to}/${entry.name}`);
+      } else Deno.copyFileSync(`${from}/${entry.name}`, `${to}/${entry.name}`);
+    }
+  };
+  walk(dir, copy);
+  return copy;
+}
+
+Deno.test("ShardStore.open() after a crash cuts at a CRC-bad record and re-dispatches the rest", () => {
+  const dir = tempDir();
+  const store = ShardStore.open({ config: config(dir), shard: 0 });
+  const offsets: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    offsets.push(
+      put(store, "T", 0, [makeRecord({ topic: "T", body: `m${i}`, uniqKey: `U${i}` })])
+        .physicalOffsets[0]!,
+    );
+    if (i === 9) store.flush();
+  }
+  const image = crashImage(dir);
+  store.close();
+  Deno.removeSync(dir, { recursive: true });
+  const segPath = `${image}/shard-0/commitlog/${"0".padStart(20, "0")}`;
+  const bytes = Deno.readFileSync(segPath);
+  bytes[offsets[15]! + 88] = bytes[offsets[15]! + 88]! ^ 0x01; // a body byte: BODYCRC no longer matches
+  Deno.writeFileSync(segPath, bytes);
+  const again = ShardStore.open({ config: config(image), shard: 0 });
+  try {
+    equal(again.stats().recovery, "crash");
+    equal(again.getMaxOffsetInQueue("T", 0), 15);
+    equal(again.stats().commitLogMaxOffset, offsets[15]);
+    const got = again.getMessage({ topic: "T", queueId: 0, offset: 0, maxCount: 32 });
+    equal(got.count, 15);
+    equal(
+      again.queryMessage({ topic: "T", key: "U12", begin: 0, end: Number.MAX_SAFE_INTEGER })
+        .physicalOffsets.length,
+      1,
+    );
+    equal(
+      again.queryMessage({ topic: "T", key: "U17", begin: 0, end: Number.MAX_SAFE_INTEGER })
+        .physicalOffsets.length,
+      0,
+    );
+    const next = put(again, "T", 0, [makeRecord({ topic: "T" })]);
+    equal(next.queueOffset, 15);
+    equal(next.physicalOffsets[0], offsets[15]);
+  } finally {
+    again.close();
+    Deno.removeSync(image, { recursive: true });
+  }
+});
+
+Deno.test("ShardStore.open() rebuilds a consume queue whose files were deleted", () => {
+  const dir = tempDir();
+  let store = ShardStore.open({ config: config(dir), shard: 0 });
+  for (let i = 0; i < 250; i++) {
+    put(store, "T", i % 2, [makeRecord({ topic: "T", queueId: i % 2 })]);
+  }
+  store.close();
+  Deno.removeSync(`${dir}/shard-0/consumequeue/T/1`, { recursive: true });
+  Deno.removeSync(`${dir}/shard-0/consumequeue/T/0/${"2000".padStart(20, "0")}`);
+  store = ShardStore.open({ config: config(dir), shard: 0 });
+  try {
+    equal(store.getMaxOffsetInQueue("T", 0), 125);
+    equal(store.getMaxOffsetInQueue("T", 1), 125);
+    const got = store.getMessage({ topic: "T", queueId: 1, offset: 120, maxCount: 32 });
+    equal(got.count, 5);
+    const mid = store.getMessage({ topic: "T", queueId: 0, offset: 100, maxCount: 1 });
+    equal(decodeOne(mid.messages).queueOffset, 100);
+  } finally {
+    store.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
