@@ -22,6 +22,8 @@ export interface OffsetStore {
   load(): Promise<void>;
   /** Records `offset` for `mq` in memory; with `increaseOnly`, never moves backwards. */
   updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void;
+  /** The in-memory offset of `mq`, if any (synchronous). */
+  memoryOffset(mq: MessageQueue): number | undefined;
   /** The offset for `mq`, or -1 when none is known (-2 when the store could not be reached). */
   readOffset(mq: MessageQueue, type: ReadOffsetType): Promise<number>;
   /** Writes the in-memory offsets of `mqs` to the backing store. */
@@ -73,6 +75,11 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
   /** Records `offset` in memory. */
   updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
     this.#memory.update(mq, offset, increaseOnly);
+  }
+
+  /** The in-memory offset of `mq`, if any. */
+  memoryOffset(mq: MessageQueue): number | undefined {
+    return this.#memory.get(mq);
   }
 
   /** Reads memory and/or the broker; -1 when the broker has none, -2 when it failed. */
@@ -159,6 +166,11 @@ export class LocalFileOffsetStore implements OffsetStore {
   /** Records `offset` in memory. */
   updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
     this.#memory.update(mq, offset, increaseOnly);
+  }
+
+  /** The in-memory offset of `mq`, if any. */
+  memoryOffset(mq: MessageQueue): number | undefined {
+    return this.#memory.get(mq);
   }
 
   /** Reads memory, then (for `store`) the file. */
