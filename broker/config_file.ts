@@ -8,8 +8,8 @@
  * Runs on: main thread
  * @module
  */
-import { getLogger } from "../common/log.ts";
-import { BrokerError } from "../common/errors.ts";
+import { getLogger } from "../common/mod.ts";
+import { BrokerError } from "../common/mod.ts";
 
 const log = getLogger("broker");
 

@@ -8,7 +8,7 @@
  * @module
  */
 import { ConfigFile } from "./config_file.ts";
-import { getLogger } from "../common/log.ts";
+import { getLogger } from "../common/mod.ts";
 
 const log = getLogger("broker");
 

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ManualClock } from "../common/clock.ts";
+import { ManualClock } from "../common/mod.ts";
 import {
   AUTO_CREATE_TOPIC,
   makeTopicConfig,

@@ -6,14 +6,10 @@
  * Runs on: main thread
  * @module
  */
-import {
-  encodeStoredMessage,
-  type MessageToStore,
-  storedRecordSize,
-} from "../common/message_codec.ts";
-import { findProperty } from "../common/message_properties.ts";
-import { tagsHashCode } from "../common/java_hash.ts";
-import type { Clock } from "../common/clock.ts";
+import { encodeStoredMessage, type MessageToStore, storedRecordSize } from "../common/mod.ts";
+import { findProperty } from "../common/mod.ts";
+import { tagsHashCode } from "../common/mod.ts";
+import type { Clock } from "../common/mod.ts";
 import type {
   BrokerMessageStore,
   GetResult,

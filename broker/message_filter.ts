@@ -7,7 +7,7 @@
  * Runs on: main thread
  * @module
  */
-import { tagsHashCode } from "../common/java_hash.ts";
+import { tagsHashCode } from "../common/mod.ts";
 import type { SubscriptionData } from "./consumer_manager.ts";
 
 /** The "all tags" expression. */

@@ -7,7 +7,7 @@
  * Runs on: main thread
  * @module
  */
-import type { MessageToStore } from "../common/message_codec.ts";
+import type { MessageToStore } from "../common/mod.ts";
 
 /** Outcome of a put (Java `PutMessageStatus`). */
 export type PutStatus =

@@ -7,7 +7,7 @@
  * Runs on: main thread
  * @module
  */
-import { BrokerError } from "../common/errors.ts";
+import { BrokerError } from "../common/mod.ts";
 
 /** A malformed or incomplete request header. */
 export class HeaderError extends BrokerError {

@@ -6,10 +6,10 @@
  * Runs on: main thread
  * @module
  */
-import type { Clock } from "../common/clock.ts";
+import type { Clock } from "../common/mod.ts";
 import type { DataVersion } from "./topic_config_manager.ts";
 import { ConfigFile } from "./config_file.ts";
-import { getLogger } from "../common/log.ts";
+import { getLogger } from "../common/mod.ts";
 
 const log = getLogger("broker");
 

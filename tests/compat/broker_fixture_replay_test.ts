@@ -108,14 +108,17 @@ Deno.test({
             continue;
           }
           const javaAnswer = frames.find((f) =>
-            f.isResponse && f.stream === frame.stream && f.opaque === frame.opaque && f.from === "broker"
+            f.isResponse && f.stream === frame.stream && f.opaque === frame.opaque &&
+            f.from === "broker"
           );
           if (javaAnswer === undefined) continue;
           const ours = await client.request(request, 5000);
           checked.set(request.code, (checked.get(request.code) ?? 0) + 1);
           const allowed = [javaAnswer.code, ...(ALTERNATIVES[request.code] ?? [])];
           if (!allowed.includes(ours.code)) {
-            mismatches.push(`${file} code ${request.code}: java ${javaAnswer.code}, ours ${ours.code} (${ours.remark})`);
+            mismatches.push(
+              `${file} code ${request.code}: java ${javaAnswer.code}, ours ${ours.code} (${ours.remark})`,
+            );
             continue;
           }
           if (ours.code !== javaAnswer.code) continue;
@@ -132,7 +135,37 @@ Deno.test({
       await namesrv.stop();
     }
     assert.deepEqual(mismatches, []);
-    const served = [10, 310, 320, 11, 12, 33, 14, 15, 30, 34, 35, 38, 17, 21, 201, 43, 45, 200, 202, 203, 208, 28, 26, 300];
-    for (const code of served) assert.ok((checked.get(code) ?? 0) + (code === 15 ? 1 : 0) > 0, `no replayed frame for code ${code}`);
+    const served = [
+      10,
+      310,
+      320,
+      11,
+      12,
+      33,
+      14,
+      15,
+      30,
+      34,
+      35,
+      38,
+      17,
+      21,
+      201,
+      43,
+      45,
+      200,
+      202,
+      203,
+      208,
+      28,
+      26,
+      300,
+    ];
+    for (const code of served) {
+      assert.ok(
+        (checked.get(code) ?? 0) + (code === 15 ? 1 : 0) > 0,
+        `no replayed frame for code ${code}`,
+      );
+    }
   },
 });
