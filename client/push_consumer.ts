@@ -251,7 +251,16 @@ export class PushConsumer {
     };
   }
 
-  async #rebalance(): Promise<void> {
+  #rebalance(): Promise<void> {
+    // One rebalance at a time: a broker notification may arrive while start() rebalances.
+    const next = this.#rebalancing.then(() => this.#rebalanceOnce());
+    this.#rebalancing = next.catch(() => undefined);
+    return next;
+  }
+
+  #rebalancing: Promise<void> = Promise.resolve();
+
+  async #rebalanceOnce(): Promise<void> {
     if (this.#state !== "running") return;
     await rebalanceGroup({
       instance: this.#instance!,
@@ -274,6 +283,7 @@ export class PushConsumer {
       timestampMs: this.#options.consumeTimestampMs ?? Date.now() - 30 * 60_000,
     });
     if (start < 0 || this.#state !== "running") return false;
+    if (this.#pullers.has(messageQueueKey(mq))) return true;
     const puller = new QueuePuller(this.#pullerHost(), mq, start);
     this.#pullers.set(messageQueueKey(mq), puller);
     log.info("Queue added", { group: this.groupName, queue: messageQueueKey(mq), offset: start });
