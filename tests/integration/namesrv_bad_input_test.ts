@@ -27,7 +27,14 @@ function frame(header: string, body = new Uint8Array(), lengthDelta = 0): Uint8A
   return out;
 }
 
-Deno.test("mqnamesrv survives malformed frames and fields and keeps serving others", async (t) => {
+interface Harness {
+  healthy: WireClient;
+  stillServing(): Promise<void>;
+  expectClosed(bytes: Uint8Array): Promise<void>;
+}
+
+/** A name server with one registered broker on a healthy connection. */
+async function withHealthyClient(fn: (h: Harness) => Promise<void>): Promise<void> {
   const ns = await startNameServer();
   const healthy = await WireClient.connect(ns.port);
   const stillServing = async () => {
@@ -46,6 +53,17 @@ Deno.test("mqnamesrv survives malformed frames and fields and keeps serving othe
   };
   try {
     assert.equal((await healthy.request(registerBrokerRequest())).code, 0);
+    await fn({ healthy, stillServing, expectClosed });
+    await stillServing();
+  } finally {
+    await healthy.close();
+    const status = await ns.stop();
+    assert.equal(status.code, 0, `clean exit; stderr:\n${ns.stderrText()}`);
+  }
+}
+
+Deno.test("mqnamesrv closes a connection that sends malformed frames and keeps serving others", async (t) => {
+  await withHealthyClient(async ({ expectClosed }) => {
     await t.step("random garbage bytes", async () => {
       const seed = testSeed();
       const random = new SeededRandom(seed);
@@ -73,6 +91,11 @@ Deno.test("mqnamesrv survives malformed frames and fields and keeps serving othe
     await t.step("a header with wrong JSON types", async () => {
       await expectClosed(frame('{"code":"x","extFields":[1,2],"flag":0,"opaque":1,"version":401}'));
     });
+  });
+});
+
+Deno.test("mqnamesrv answers malformed fields and bodies with SYSTEM_ERROR and a clear remark", async (t) => {
+  await withHealthyClient(async ({ healthy, stillServing }) => {
     await t.step("a non-integer brokerId gets SYSTEM_ERROR with a clear remark", async () => {
       const request = registerBrokerRequest();
       request.extFields = { ...request.extFields, brokerId: "abc" };
@@ -122,10 +145,5 @@ Deno.test("mqnamesrv survives malformed frames and fields and keeps serving othe
       const route = await healthy.request(javaRequest(105, { topic: "TopicTest" }));
       assert.doesNotMatch(new TextDecoder().decode(route.body), /broker-x/);
     });
-    await stillServing();
-  } finally {
-    await healthy.close();
-    const status = await ns.stop();
-    assert.equal(status.code, 0, `clean exit; stderr:\n${ns.stderrText()}`);
-  }
+  });
 });

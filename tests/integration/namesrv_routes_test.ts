@@ -161,7 +161,14 @@ Deno.test("mqnamesrv answers registration and route requests as a Java name serv
   });
 });
 
-Deno.test("mqnamesrv serves several brokers and clusters, topic lists, deletes and permissions", async (t) => {
+interface Cluster {
+  ns: RunningProcess;
+  broker: WireClient;
+  admin: WireClient;
+}
+
+/** A name server with broker-a and broker-b in cluster c1 and broker-c in c2. */
+async function withClusters(fn: (c: Cluster) => Promise<void>): Promise<void> {
   await withNameServer(async (ns) => {
     const broker = await WireClient.connect(ns.port);
     const admin = await WireClient.connect(ns.port);
@@ -178,95 +185,99 @@ Deno.test("mqnamesrv serves several brokers and clusters, topic lists, deletes a
       await register("broker-a", "c1", 10911, ["Shared", "OnlyA"]);
       await register("broker-b", "c1", 20911, ["Shared", "OnlyB"]);
       await register("broker-c", "c2", 30911, ["Shared", "OnlyC"]);
-      await t.step("a shared topic routes to every broker group", async () => {
-        const parsed = JSON.parse(body(await route(admin, "Shared")));
-        const names = parsed.queueDatas.map((q: { brokerName: string }) => q.brokerName).sort();
-        assert.deepEqual(names, ["broker-a", "broker-b", "broker-c"]);
-        assert.equal(parsed.brokerDatas.length, 3);
-      });
-      await t.step(
-        "GET_TOPICS_BY_CLUSTER and GET_ALL_TOPIC_LIST list the right topics",
-        async () => {
-          const byCluster = await admin.request(javaRequest(224, { cluster: "c2" }));
-          assert.deepEqual(JSON.parse(body(byCluster)).topicList.sort(), ["OnlyC", "Shared"]);
-          const all = await admin.request(javaRequest(206));
-          assert.deepEqual(JSON.parse(body(all)).topicList.sort(), [
-            "OnlyA",
-            "OnlyB",
-            "OnlyC",
-            "Shared",
-          ]);
-        },
-      );
-      await t.step("DELETE_TOPIC_IN_NAMESRV with a cluster removes only its queues", async () => {
-        await admin.request(javaRequest(216, { topic: "Shared", clusterName: "c1" }));
-        const parsed = JSON.parse(body(await route(admin, "Shared")));
-        assert.deepEqual(parsed.queueDatas.map((q: { brokerName: string }) => q.brokerName), [
-          "broker-c",
-        ]);
-        await admin.request(javaRequest(216, { topic: "OnlyA" }));
-        assert.equal((await route(admin, "OnlyA")).code, 17);
-      });
-      await t.step("WIPE and ADD_WRITE_PERM_OF_BROKER change perm and count topics", async () => {
-        const wiped = await admin.request(javaRequest(205, { brokerName: "broker-b" }));
-        assert.deepEqual(wiped.extFields, { wipeTopicCount: "1" });
-        assert.equal(JSON.parse(body(await route(admin, "OnlyB"))).queueDatas[0].perm, 4);
-        const added = await admin.request(javaRequest(327, { brokerName: "broker-b" }));
-        assert.deepEqual(added.extFields, { addTopicCount: "1" });
-        assert.equal(JSON.parse(body(await route(admin, "OnlyB"))).queueDatas[0].perm, 6);
-      });
-      await t.step("UNREGISTER_BROKER removes one broker group", async () => {
-        const response = await broker.request(javaRequest(104, {
-          brokerId: "0",
-          clusterName: "c2",
-          brokerAddr: "127.0.0.1:30911",
-          brokerName: "broker-c",
-        }));
-        assert.equal(response.code, 0);
-        assert.equal((await route(admin, "OnlyC")).code, 17);
-      });
-      await t.step("KV config put, get, list and delete", async () => {
-        const put = await admin.request(
-          javaRequest(100, { namespace: "ORDER_TOPIC_CONFIG", key: "OnlyB", value: "broker-b:4" }),
-        );
-        assert.equal(put.code, 0);
-        const got = await admin.request(
-          javaRequest(101, { namespace: "ORDER_TOPIC_CONFIG", key: "OnlyB" }),
-        );
-        assert.deepEqual(got.extFields, { value: "broker-b:4" });
-        const list = await admin.request(javaRequest(219, { namespace: "ORDER_TOPIC_CONFIG" }));
-        assert.equal(body(list), '{"table":{"OnlyB":"broker-b:4"}}');
-        const kvFile = await Deno.readTextFile(`${ns.tempDir}/kvConfig.json`);
-        assert.deepEqual(JSON.parse(kvFile), {
-          configTable: { ORDER_TOPIC_CONFIG: { OnlyB: "broker-b:4" } },
-        });
-        await admin.request(javaRequest(102, { namespace: "ORDER_TOPIC_CONFIG", key: "OnlyB" }));
-        const missing = await admin.request(
-          javaRequest(101, { namespace: "ORDER_TOPIC_CONFIG", key: "OnlyB" }),
-        );
-        assert.equal(missing.code, 22);
-        assert.equal(missing.remark, "No config item, Namespace: ORDER_TOPIC_CONFIG Key: OnlyB");
-      });
-      await t.step("an unknown request code gets REQUEST_CODE_NOT_SUPPORTED", async () => {
-        const response = await admin.request(javaRequest(9999));
-        assert.equal(response.code, 3);
-        assert.equal(response.remark, " request type 9999 not supported");
-      });
-      await t.step("a oneway registration gets no answer but takes effect", async () => {
-        await broker.send(registerBrokerRequest({
-          brokerName: "broker-d",
-          brokerAddr: "127.0.0.1:40911",
-          topics: [{ name: "OnlyD" }, { name: "Other" }],
-          oneway: true,
-        }));
-        await waitFor(async () => (await route(admin, "OnlyD")).code === 0, {
-          timeoutMs: 3000,
-          message: "oneway registration",
-        });
-        assert.equal(broker.received.length, 0);
-      });
+      await fn({ ns, broker, admin });
     } finally {
       await broker.close();
+      await admin.close();
+    }
+  });
+}
+
+const brokerNames = (json: string) =>
+  JSON.parse(json).queueDatas.map((q: { brokerName: string }) => q.brokerName).sort();
+
+Deno.test("mqnamesrv serves several brokers and clusters, topic lists and deletes", async (t) => {
+  await withClusters(async ({ broker, admin }) => {
+    await t.step("a shared topic routes to every broker group", async () => {
+      const json = body(await route(admin, "Shared"));
+      assert.deepEqual(brokerNames(json), ["broker-a", "broker-b", "broker-c"]);
+      assert.equal(JSON.parse(json).brokerDatas.length, 3);
+    });
+    await t.step("GET_TOPICS_BY_CLUSTER and GET_ALL_TOPIC_LIST list the right topics", async () => {
+      const byCluster = await admin.request(javaRequest(224, { cluster: "c2" }));
+      assert.deepEqual(JSON.parse(body(byCluster)).topicList.sort(), ["OnlyC", "Shared"]);
+      const all = await admin.request(javaRequest(206));
+      const expected = ["OnlyA", "OnlyB", "OnlyC", "Shared"];
+      assert.deepEqual(JSON.parse(body(all)).topicList.sort(), expected);
+    });
+    await t.step("DELETE_TOPIC_IN_NAMESRV with a cluster removes only its queues", async () => {
+      await admin.request(javaRequest(216, { topic: "Shared", clusterName: "c1" }));
+      assert.deepEqual(brokerNames(body(await route(admin, "Shared"))), ["broker-c"]);
+      await admin.request(javaRequest(216, { topic: "OnlyA" }));
+      assert.equal((await route(admin, "OnlyA")).code, 17);
+    });
+    await t.step("UNREGISTER_BROKER removes one broker group", async () => {
+      const response = await broker.request(javaRequest(104, {
+        brokerId: "0",
+        clusterName: "c2",
+        brokerAddr: "127.0.0.1:30911",
+        brokerName: "broker-c",
+      }));
+      assert.equal(response.code, 0);
+      assert.equal((await route(admin, "OnlyC")).code, 17);
+    });
+  });
+});
+
+Deno.test("mqnamesrv changes write permission and answers oneway and unknown requests", async (t) => {
+  await withClusters(async ({ broker, admin }) => {
+    await t.step("WIPE and ADD_WRITE_PERM_OF_BROKER change perm and count topics", async () => {
+      const wiped = await admin.request(javaRequest(205, { brokerName: "broker-b" }));
+      assert.deepEqual(wiped.extFields, { wipeTopicCount: "2" });
+      assert.equal(JSON.parse(body(await route(admin, "OnlyB"))).queueDatas[0].perm, 4);
+      const added = await admin.request(javaRequest(327, { brokerName: "broker-b" }));
+      assert.deepEqual(added.extFields, { addTopicCount: "2" });
+      assert.equal(JSON.parse(body(await route(admin, "OnlyB"))).queueDatas[0].perm, 6);
+    });
+    await t.step("an unknown request code gets REQUEST_CODE_NOT_SUPPORTED", async () => {
+      const response = await admin.request(javaRequest(9999));
+      assert.equal(response.code, 3);
+      assert.equal(response.remark, " request type 9999 not supported");
+    });
+    await t.step("a oneway registration gets no answer but takes effect", async () => {
+      await broker.send(registerBrokerRequest({
+        brokerName: "broker-d",
+        brokerAddr: "127.0.0.1:40911",
+        topics: [{ name: "OnlyD" }, { name: "Other" }],
+        oneway: true,
+      }));
+      await waitFor(async () => (await route(admin, "OnlyD")).code === 0, {
+        timeoutMs: 3000,
+        message: "oneway registration",
+      });
+      assert.equal(broker.received.length, 0);
+    });
+  });
+});
+
+Deno.test("mqnamesrv KV config put, get, list, persist and delete", async () => {
+  await withNameServer(async (ns) => {
+    const admin = await WireClient.connect(ns.port);
+    try {
+      const ns1 = "ORDER_TOPIC_CONFIG";
+      const put = await admin.request(javaRequest(100, { namespace: ns1, key: "T", value: "b:4" }));
+      assert.equal(put.code, 0);
+      const got = await admin.request(javaRequest(101, { namespace: ns1, key: "T" }));
+      assert.deepEqual(got.extFields, { value: "b:4" });
+      const list = await admin.request(javaRequest(219, { namespace: ns1 }));
+      assert.equal(body(list), '{"table":{"T":"b:4"}}');
+      const kvFile = await Deno.readTextFile(`${ns.tempDir}/kvConfig.json`);
+      assert.deepEqual(JSON.parse(kvFile), { configTable: { [ns1]: { T: "b:4" } } });
+      await admin.request(javaRequest(102, { namespace: ns1, key: "T" }));
+      const missing = await admin.request(javaRequest(101, { namespace: ns1, key: "T" }));
+      assert.equal(missing.code, 22);
+      assert.equal(missing.remark, "No config item, Namespace: ORDER_TOPIC_CONFIG Key: T");
+    } finally {
       await admin.close();
     }
   });
