@@ -19,13 +19,7 @@ import {
   TRANSACTION_PREPARED,
   TRANSACTION_ROLLBACK,
 } from "./_record.ts";
-import {
-  findQueue,
-  queueKey,
-  type QueueState,
-  type ShardContext,
-  TOPIC_PATTERN,
-} from "./_shard_context.ts";
+import { findQueue, type QueueState, type ShardContext, TOPIC_PATTERN } from "./_shard_context.ts";
 import { DiskFullError } from "./file_io.ts";
 import { tagsHashCode } from "./_common.ts";
 import type { MessageArrival, PutResult, PutStatus } from "./store_types.ts";

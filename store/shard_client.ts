@@ -1,0 +1,343 @@
+/**
+ * The main thread's handle on one shard. `WorkerShardClient` queues every
+ * call made in the same tick and sends them as one message with one
+ * transferred buffer of put bytes (bounded batches in flight; while the
+ * worker is busy, e.g. in an fdatasync, new puts gather into the next batch:
+ * group commit). `LocalShardClient` runs the same batches on the main thread
+ * (tests with an injected clock or FileIO, tools).
+ *
+ * Runs on: main thread
+ * @module
+ */
+import { BrokerError } from "../common/errors.ts";
+import type { Clock } from "../common/clock.ts";
+import type { FileIO } from "./file_io.ts";
+import { ShardStore } from "./shard_store.ts";
+import { runShardBatch } from "./shard_ops.ts";
+import {
+  decodePutResults,
+  type OpResult,
+  type PutOp,
+  type ReadOp,
+  SHARD_PROTOCOL_VERSION,
+  type ShardRequest,
+  type ShardResponse,
+  type WireError,
+} from "./shard_protocol.ts";
+import type { StoreConfig } from "./store_config.ts";
+import type { MessageArrival, PutRequest, PutResult } from "./store_types.ts";
+
+/** A read op without its id (the client assigns ids). */
+export type ReadOpInput = ReadOp extends infer T ? T extends ReadOp ? Omit<T, "id"> : never : never;
+
+/** What the facade needs from a shard. */
+export interface ShardClient {
+  /** Queues a put. */
+  put(req: PutRequest): Promise<PutResult>;
+  /** Queues a read or admin op. */
+  call(op: ReadOpInput): Promise<unknown>;
+  /** Flushes and closes the shard. */
+  close(): Promise<void>;
+}
+
+/** Receives arrivals. */
+export type ArrivalSink = (arrivals: MessageArrival[]) => void;
+
+/** Rebuilds a thrown error from its wire form. */
+export function fromWireError(error: WireError): BrokerError {
+  const out = new BrokerError(error.message, { code: error.code });
+  out.name = error.name;
+  return out;
+}
+
+interface Waiter {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+interface Batch {
+  puts: PutOp[];
+  putWaiters: Waiter[];
+  parts: Uint8Array[];
+  bytes: number;
+  ops: ReadOp[];
+}
+
+function emptyBatch(): Batch {
+  return { puts: [], putWaiters: [], parts: [], bytes: 0, ops: [] };
+}
+
+/** Packs the queued puts into one buffer. */
+function packPayload(batch: Batch): ArrayBuffer | null {
+  if (batch.puts.length === 0) return null;
+  const payload = new Uint8Array(batch.bytes);
+  let pos = 0;
+  for (const part of batch.parts) {
+    payload.set(part, pos);
+    pos += part.length;
+  }
+  return payload.buffer;
+}
+
+/** A shard in a Worker; see the module comment. */
+export class WorkerShardClient implements ShardClient {
+  readonly #worker: Worker;
+  readonly #maxInFlight: number;
+  readonly #onArrivals: ArrivalSink;
+  #batch: Batch = emptyBatch();
+  #scheduled = false;
+  #inFlight: Batch[] = [];
+  #waiters = new Map<number, Waiter>();
+  #nextId = 1;
+  #failure: Error | undefined;
+  #closed: Waiter | undefined;
+
+  private constructor(worker: Worker, maxInFlight: number, onArrivals: ArrivalSink) {
+    this.#worker = worker;
+    this.#maxInFlight = maxInFlight;
+    this.#onArrivals = onArrivals;
+  }
+
+  /** Starts the worker and opens (recovers) its shard. */
+  static open(
+    config: StoreConfig,
+    shard: number,
+    onArrivals: ArrivalSink,
+  ): Promise<WorkerShardClient> {
+    const worker = new Worker(new URL("./shard_worker.ts", import.meta.url), { type: "module" });
+    const client = new WorkerShardClient(worker, config.maxInFlightBatchesPerShard, onArrivals);
+    return new Promise((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<ShardResponse>) => {
+        const msg = event.data;
+        if (msg.kind === "opened") {
+          worker.onmessage = (e: MessageEvent<ShardResponse>) => client.#onMessage(e.data);
+          resolve(client);
+        } else if (msg.kind === "openFailed") {
+          worker.terminate();
+          reject(fromWireError(msg.error));
+        }
+      };
+      worker.onerror = (event) => {
+        client.#fail(
+          new BrokerError(`Shard worker ${shard} failed: ${event.message}`, {
+            code: "SHARD_FAILED",
+          }),
+        );
+        reject(client.#failure);
+      };
+      const open: ShardRequest = { kind: "open", version: SHARD_PROTOCOL_VERSION, config, shard };
+      worker.postMessage(open);
+    });
+  }
+
+  /** Queues a put. */
+  put(req: PutRequest): Promise<PutResult> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      const b = this.#batch;
+      b.puts.push({
+        op: "put",
+        topic: req.topic,
+        queueId: req.queueId,
+        byteOffset: b.bytes,
+        byteLength: req.records.length,
+        wait: req.waitStoreMsgOk ?? true,
+      });
+      b.putWaiters.push({ resolve: resolve as (v: unknown) => void, reject });
+      b.parts.push(req.records);
+      b.bytes += req.records.length;
+      this.#schedule();
+    });
+  }
+
+  /** Queues a read or admin op. */
+  call(op: ReadOpInput): Promise<unknown> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#waiters.set(id, { resolve, reject });
+      this.#batch.ops.push({ ...op, id } as ReadOp);
+      this.#schedule();
+    });
+  }
+
+  /** Sends what is queued, waits for it, then closes the worker. */
+  async close(): Promise<void> {
+    for (let i = 0; i < 10_000 && (this.#inFlight.length > 0 || this.#hasQueued()); i++) {
+      this.#send();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    if (this.#failure !== undefined) {
+      this.#worker.terminate();
+      return;
+    }
+    await new Promise<unknown>((resolve, reject) => {
+      this.#closed = { resolve, reject };
+      const msg: ShardRequest = { kind: "close" };
+      this.#worker.postMessage(msg);
+    });
+    this.#worker.terminate();
+  }
+
+  #hasQueued(): boolean {
+    return this.#batch.puts.length > 0 || this.#batch.ops.length > 0;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      this.#send();
+    });
+  }
+
+  #send(): void {
+    if (!this.#hasQueued() || this.#inFlight.length >= this.#maxInFlight) return;
+    const batch = this.#batch;
+    this.#batch = emptyBatch();
+    const payload = packPayload(batch);
+    const msg: ShardRequest = { kind: "batch", payload, puts: batch.puts, ops: batch.ops };
+    this.#inFlight.push(batch);
+    this.#worker.postMessage(msg, payload === null ? [] : [payload]);
+  }
+
+  #onMessage(msg: ShardResponse): void {
+    if (msg.kind === "closed") {
+      this.#closed?.resolve(undefined);
+      return;
+    }
+    if (msg.kind !== "results") return;
+    const batch = this.#inFlight.shift();
+    if (batch === undefined) return;
+    if (msg.putResults !== null) {
+      const results = decodePutResults(msg.putResults, batch.puts.length);
+      batch.putWaiters.forEach((w, i) => w.resolve(results[i]));
+    }
+    this.#settle(msg.results);
+    if (msg.arrivals.length > 0) this.#onArrivals(msg.arrivals);
+    this.#send();
+  }
+
+  #settle(results: OpResult[]): void {
+    for (const r of results) {
+      const waiter = this.#waiters.get(r.id);
+      if (waiter === undefined) continue;
+      this.#waiters.delete(r.id);
+      if (r.error !== undefined) waiter.reject(fromWireError(r.error));
+      else waiter.resolve(r.value);
+    }
+  }
+
+  #fail(error: Error): void {
+    this.#failure = error;
+    for (const batch of [...this.#inFlight, this.#batch]) {
+      for (const w of batch.putWaiters) w.reject(error);
+    }
+    for (const w of this.#waiters.values()) w.reject(error);
+    this.#waiters.clear();
+    this.#inFlight = [];
+    this.#batch = emptyBatch();
+    this.#closed?.reject(error);
+  }
+}
+
+/** A shard run on the calling thread; same batching, no worker. */
+export class LocalShardClient implements ShardClient {
+  readonly #store: ShardStore;
+  readonly #onArrivals: ArrivalSink;
+  readonly #timer: ReturnType<typeof setInterval>;
+  #batch: Batch = emptyBatch();
+  #scheduled = false;
+  #nextId = 1;
+  #waiters = new Map<number, Waiter>();
+
+  /** Opens the shard in this thread, with optional injected clock and file I/O. */
+  constructor(
+    config: StoreConfig,
+    shard: number,
+    options: { onArrivals: ArrivalSink; clock?: Clock; io?: FileIO; tickMs?: number },
+  ) {
+    this.#store = ShardStore.open({
+      config,
+      shard,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.io === undefined ? {} : { io: options.io }),
+    });
+    this.#onArrivals = options.onArrivals;
+    this.#timer = setInterval(() => this.#store.tick(), options.tickMs ?? 20);
+  }
+
+  /** The engine, for tests. */
+  get store(): ShardStore {
+    return this.#store;
+  }
+
+  /** Queues a put (run at the end of the current tick with the others). */
+  put(req: PutRequest): Promise<PutResult> {
+    return new Promise((resolve, reject) => {
+      const b = this.#batch;
+      b.puts.push({
+        op: "put",
+        topic: req.topic,
+        queueId: req.queueId,
+        byteOffset: b.bytes,
+        byteLength: req.records.length,
+        wait: req.waitStoreMsgOk ?? true,
+      });
+      b.putWaiters.push({ resolve: resolve as (v: unknown) => void, reject });
+      b.parts.push(req.records);
+      b.bytes += req.records.length;
+      this.#schedule();
+    });
+  }
+
+  /** Queues a read or admin op. */
+  call(op: ReadOpInput): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#waiters.set(id, { resolve, reject });
+      this.#batch.ops.push({ ...op, id } as ReadOp);
+      this.#schedule();
+    });
+  }
+
+  /** Runs what is queued and closes the shard. */
+  close(): Promise<void> {
+    this.#run();
+    clearInterval(this.#timer);
+    this.#store.close();
+    return Promise.resolve();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      this.#run();
+    });
+  }
+
+  #run(): void {
+    const batch = this.#batch;
+    if (batch.puts.length === 0 && batch.ops.length === 0) return;
+    this.#batch = emptyBatch();
+    const out = runShardBatch(this.#store, {
+      payload: packPayload(batch),
+      puts: batch.puts,
+      ops: batch.ops,
+    });
+    if (out.putResults !== null) {
+      const results = decodePutResults(out.putResults, batch.puts.length);
+      batch.putWaiters.forEach((w, i) => w.resolve(results[i]));
+    }
+    for (const r of out.results) {
+      const waiter = this.#waiters.get(r.id);
+      this.#waiters.delete(r.id);
+      if (r.error !== undefined) waiter?.reject(fromWireError(r.error));
+      else waiter?.resolve(r.value);
+    }
+    if (out.arrivals.length > 0) this.#onArrivals(out.arrivals);
+  }
+}

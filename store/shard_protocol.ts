@@ -1,0 +1,149 @@
+/**
+ * The message protocol between the main-thread facade and a shard worker:
+ * a versioned union of requests and responses and a pure validator. Put
+ * bytes travel as one transferred `ArrayBuffer` per batch; put results come
+ * back packed in one `Float64Array`; read results carry their own
+ * transferred buffers.
+ *
+ * Runs on: any
+ * @module
+ */
+import { DecodeError } from "../common/errors.ts";
+import type { StoreConfig } from "./store_config.ts";
+import {
+  type GetRequest,
+  type MessageArrival,
+  PUT_STATUSES,
+  type PutResult,
+  type QueryRequest,
+  type ShardStats,
+} from "./store_types.ts";
+
+/** Protocol version; both sides must agree. */
+export const SHARD_PROTOCOL_VERSION = 1;
+
+/** A put inside a batch: its records are `[byteOffset, byteOffset + byteLength)` of the payload. */
+export interface PutOp {
+  op: "put";
+  topic: string;
+  queueId: number;
+  byteOffset: number;
+  byteLength: number;
+  wait: boolean;
+}
+
+/** Every non-put operation, with the id its answer carries. */
+export type ReadOp =
+  | { op: "get"; id: number; req: GetRequest }
+  | { op: "look"; id: number; physicalOffset: number }
+  | { op: "query"; id: number; req: QueryRequest }
+  | { op: "maxOffset" | "minOffset"; id: number; topic: string; queueId: number }
+  | { op: "offsetByTime"; id: number; topic: string; queueId: number; timestamp: number }
+  | { op: "earliestTime"; id: number; topic?: string; queueId?: number }
+  | { op: "storeTime"; id: number; topic: string; queueId: number; offset: number }
+  | { op: "deleteTopics"; id: number; topics: string[] }
+  | { op: "stats" | "flush"; id: number }
+  | { op: "retention"; id: number; force: boolean };
+
+/** Main thread → worker. */
+export type ShardRequest =
+  | { kind: "open"; version: number; config: StoreConfig; shard: number }
+  | { kind: "batch"; payload: ArrayBuffer | null; puts: PutOp[]; ops: ReadOp[] }
+  | { kind: "close" };
+
+/** An error carried across the worker boundary. */
+export interface WireError {
+  name: string;
+  message: string;
+  code: string;
+}
+
+/** Answer to one `ReadOp`. */
+export interface OpResult {
+  id: number;
+  value?: unknown;
+  error?: WireError;
+}
+
+/** Worker → main thread. */
+export type ShardResponse =
+  | { kind: "opened"; stats: ShardStats }
+  | { kind: "openFailed"; error: WireError }
+  | {
+    kind: "results";
+    putResults: Float64Array | null;
+    results: OpResult[];
+    arrivals: MessageArrival[];
+  }
+  | { kind: "closed" };
+
+/** Validates a request received by the worker; throws `DecodeError` on anything else. */
+export function validateShardRequest(data: unknown): ShardRequest {
+  if (data === null || typeof data !== "object") {
+    throw new DecodeError("Invalid shard request: not an object");
+  }
+  const msg = data as { kind?: unknown; version?: unknown };
+  if (msg.kind === "open") {
+    if (msg.version !== SHARD_PROTOCOL_VERSION) {
+      throw new DecodeError(`Invalid shard request: protocol version "${String(msg.version)}"`);
+    }
+    return data as ShardRequest;
+  }
+  if (msg.kind === "batch") {
+    const batch = data as { puts?: unknown; ops?: unknown; payload?: unknown };
+    if (!Array.isArray(batch.puts) || !Array.isArray(batch.ops)) {
+      throw new DecodeError("Invalid shard request: batch without puts or ops");
+    }
+    if (batch.puts.length > 0 && !(batch.payload instanceof ArrayBuffer)) {
+      throw new DecodeError("Invalid shard request: puts without a payload");
+    }
+    return data as ShardRequest;
+  }
+  if (msg.kind === "close") return data as ShardRequest;
+  throw new DecodeError(`Invalid shard request: kind "${String(msg.kind)}"`);
+}
+
+/** Packs put results: per put `[status, queueOffset, storeTimestamp, count, ...physicalOffsets]`. */
+export function encodePutResults(results: readonly PutResult[]): Float64Array {
+  let size = 0;
+  for (const r of results) size += 4 + r.physicalOffsets.length;
+  const out = new Float64Array(size);
+  let pos = 0;
+  for (const r of results) {
+    out[pos++] = PUT_STATUSES.indexOf(r.status);
+    out[pos++] = r.queueOffset;
+    out[pos++] = r.storeTimestamp;
+    out[pos++] = r.physicalOffsets.length;
+    for (const offset of r.physicalOffsets) out[pos++] = offset;
+  }
+  return out;
+}
+
+/** Unpacks `count` put results packed by `encodePutResults`. */
+export function decodePutResults(packed: Float64Array, count: number): PutResult[] {
+  const out: PutResult[] = [];
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    const status = PUT_STATUSES[packed[pos++]!] ?? "UNKNOWN_ERROR";
+    const queueOffset = packed[pos++]!;
+    const storeTimestamp = packed[pos++]!;
+    const n = packed[pos++]!;
+    const physicalOffsets = Array.from(packed.subarray(pos, pos + n));
+    pos += n;
+    out.push({ status, queueOffset, storeTimestamp, physicalOffsets, count: n });
+  }
+  return out;
+}
+
+/** Turns any thrown value into a `WireError`. */
+export function toWireError(error: unknown): WireError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      name: error.name,
+      message: error.message,
+      code: typeof code === "string" ? code : "STORE_ERROR",
+    };
+  }
+  return { name: "Error", message: String(error), code: "STORE_ERROR" };
+}
