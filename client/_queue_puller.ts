@@ -60,11 +60,14 @@ export class QueuePuller {
   /** Offset of the next pull. */
   nextOffset: number;
   readonly #host: PullerHost;
+  readonly #stopper = new AbortController();
+  readonly #signal: AbortSignal;
   #done: Promise<void> | undefined;
 
   /** Creates a puller starting at `startOffset`; call `start()`. */
   constructor(host: PullerHost, mq: MessageQueue, startOffset: number) {
     this.#host = host;
+    this.#signal = AbortSignal.any([host.signal, this.#stopper.signal]);
     this.mq = mq;
     this.nextOffset = startOffset;
   }
@@ -77,6 +80,7 @@ export class QueuePuller {
   /** Stops the loop (the queue is dropped) and resolves when it has exited. */
   async stop(): Promise<void> {
     this.pq.drop();
+    this.#stopper.abort();
     await this.#done;
   }
 
@@ -86,7 +90,8 @@ export class QueuePuller {
   }
 
   async #loop(): Promise<void> {
-    const { signal, settings } = this.#host;
+    const signal = this.#signal;
+    const settings = this.#host.settings;
     while (!this.pq.dropped && !signal.aborted) {
       if (this.#host.flowControlled(this.pq)) {
         await sleep(PULL_DELAY_ON_FLOW_CONTROL_MS, signal);
@@ -108,7 +113,7 @@ export class QueuePuller {
     const host = this.#host;
     const sub = host.subscription(this.mq.topic);
     if (sub === undefined) {
-      await sleep(1000, host.signal);
+      await sleep(1000, this.#signal);
       return;
     }
     const instance = host.instance;
@@ -135,7 +140,7 @@ export class QueuePuller {
         subVersion: sub.subVersion,
         expressionType: sub.expressionType,
       }, { timeoutMs: suspendMs + 15_000 }),
-      host.signal,
+      this.#signal,
     );
     if (result === undefined || this.pq.dropped || offset !== this.nextOffset) return;
     this.nextOffset = result.nextBeginOffset;

@@ -15,3 +15,5 @@ export type {
 } from "./push_consumer.ts";
 export type { Message, MessageView } from "./message.ts";
 export type { MessageQueue } from "./message_queue.ts";
+export { PullConsumer } from "./pull_consumer.ts";
+export type { PullConsumerOptions } from "./pull_consumer.ts";
