@@ -142,11 +142,17 @@ export function recoverShard(
       lastStoreTimestamp: 0,
     };
   }
-  const crash = abortFilePresent || checkpoint === undefined;
+  let crash = abortFilePresent || checkpoint === undefined;
   const lastSeg = commitLog.segments.at(-1)!;
   let from = checkpoint?.safeOffset ?? commitLog.minOffset;
   if (from < commitLog.minOffset || from > lastSeg.start + commitLog.segmentBytes) {
     from = commitLog.minOffset;
+  }
+  // A segment shorter than its size was truncated behind our back: revalidate from its start.
+  const short = commitLog.segments.find((seg) => ctx.io.size(seg.handle) < commitLog.segmentBytes);
+  if (short !== undefined && short.start < from) {
+    from = short.start;
+    crash = true;
   }
   if (crash) {
     // Entries at or past the safe offset may be torn or have holes: cut them, the scan re-adds them.
