@@ -17,3 +17,12 @@ export type { Message, MessageView } from "./message.ts";
 export type { MessageQueue } from "./message_queue.ts";
 export { PullConsumer } from "./pull_consumer.ts";
 export type { PullConsumerOptions } from "./pull_consumer.ts";
+export { AdminClient } from "./admin_client.ts";
+export type {
+  AdminTarget,
+  ClusterInfo,
+  ConsumeProgress,
+  ConsumerConnection,
+  TopicOffset,
+  TopicSettings,
+} from "./admin_client.ts";
