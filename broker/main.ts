@@ -17,7 +17,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError, formatConfig, getLogger, loadBrokerConfig } from "../common/mod.ts";
+import { ConfigError, getLogger } from "../common/mod.ts";
+import { formatConfig, loadBrokerConfig } from "../common/config/mod.ts";
 import { settingsFromConfig, startBroker } from "./mod.ts";
 
 const log = getLogger("broker");

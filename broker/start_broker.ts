@@ -6,7 +6,8 @@
  * Runs on: main thread
  * @module
  */
-import { type BrokerConfig, type Clock, loadBrokerConfig, systemClock } from "../common/mod.ts";
+import { type Clock, systemClock } from "../common/mod.ts";
+import { type BrokerConfig, loadBrokerConfig } from "../common/config/mod.ts";
 import { getLogger } from "../common/mod.ts";
 import { BrokerController } from "./broker_controller.ts";
 import { type BrokerSettings, defaultBrokerSettings } from "./broker_settings.ts";

@@ -24,4 +24,3 @@ export * from "./message_codec.ts";
 export * from "./message_decoder.ts";
 export * from "./batch_codec.ts";
 export * from "./topic_validator.ts";
-export * from "./config/mod.ts";
