@@ -115,8 +115,8 @@ export class PullConsumer {
     if (this.#state === "running") void this.#rebalance();
   }
 
-  /** Consumes exactly `queues` (no group rebalance). */
-  assign(queues: readonly MessageQueue[]): void {
+  /** Consumes exactly `queues` (no group rebalance); resolves when pulling started (if running). */
+  assign(queues: readonly MessageQueue[]): Promise<void> {
     if (this.#subscriptions.size > 0 && this.#assigned === undefined) {
       throw new MQClientError("Cannot assign: topics were subscribed", "NOT_STARTED");
     }
@@ -126,7 +126,7 @@ export class PullConsumer {
         this.#subscriptions.set(mq.topic, buildSubscriptionData(mq.topic, "*", Date.now()));
       }
     }
-    if (this.#state === "running") void this.#rebalance();
+    return this.#state === "running" ? this.#rebalance() : Promise.resolve();
   }
 
   /** Queues owned now. */
@@ -251,7 +251,8 @@ export class PullConsumer {
       consumeFromWhere: this.#options.consumeFromWhere ?? "CONSUME_FROM_LAST_OFFSET",
       timestampMs: this.#options.consumeTimestampMs ?? Date.now() - 30 * 60_000,
     });
-    if (start < 0 || this.#state !== "running") return false;
+    if (this.#state !== "running") return true;
+    if (start < 0) return false;
     if (this.#pullers.has(messageQueueKey(mq))) return true;
     const puller = new QueuePuller(this.#pullerHost(), mq, start);
     this.#pullers.set(messageQueueKey(mq), puller);

@@ -282,7 +282,8 @@ export class PushConsumer {
       consumeFromWhere: this.#options.consumeFromWhere ?? "CONSUME_FROM_LAST_OFFSET",
       timestampMs: this.#options.consumeTimestampMs ?? Date.now() - 30 * 60_000,
     });
-    if (start < 0 || this.#state !== "running") return false;
+    if (this.#state !== "running") return true;
+    if (start < 0) return false;
     if (this.#pullers.has(messageQueueKey(mq))) return true;
     const puller = new QueuePuller(this.#pullerHost(), mq, start);
     this.#pullers.set(messageQueueKey(mq), puller);
