@@ -59,7 +59,11 @@ function loadConfig(file: string | undefined): NamesrvConfig {
   return config;
 }
 
-async function waitForSignal(): Promise<Deno.Signal> {
+/**
+ * Installs the SIGTERM/SIGINT listeners at once (before the ready line is printed, so a
+ * signal that follows the ready line is never missed) and resolves with the first signal.
+ */
+function listenForSignal(): Promise<Deno.Signal> {
   const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
   const { promise, resolve } = Promise.withResolvers<Deno.Signal>();
   const handlers = signals.map((signal) => {
@@ -67,9 +71,9 @@ async function waitForSignal(): Promise<Deno.Signal> {
     Deno.addSignalListener(signal, handler);
     return { signal, handler };
   });
-  const received = await promise;
-  for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
-  return received;
+  return promise.finally(() => {
+    for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
+  });
 }
 
 async function main(args: string[]): Promise<number> {
@@ -96,12 +100,13 @@ async function main(args: string[]): Promise<number> {
     await write(Deno.stdout, formatConfig(config));
     return 0;
   }
+  const signalled = listenForSignal();
   const namesrv = await startNameServer({ config });
   await write(
     Deno.stdout,
     `The Name Server boot success. serializeType=JSON, listening on ${namesrv.address}\n`,
   );
-  const signal = await waitForSignal();
+  const signal = await signalled;
   log.info("Shutting down", { signal });
   await namesrv.close();
   return 0;
