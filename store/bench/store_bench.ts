@@ -36,7 +36,10 @@ function record(queueId: number, n: number): Uint8Array {
     queueId,
     flag: 0,
     body: new Uint8Array(BODY).fill(n & 0xff),
-    properties: encodeProperties({ UNIQ_KEY: `7F000001000000000000${String(n).padStart(12, "0")}`, TAGS: "TagA" }),
+    properties: encodeProperties({
+      UNIQ_KEY: `7F000001000000000000${String(n).padStart(12, "0")}`,
+      TAGS: "TagA",
+    }),
     sysFlag: 0,
     bornTimestamp: Date.now(),
     bornHost: { host: "127.0.0.1", port: 1 },
@@ -52,7 +55,12 @@ function record(queueId: number, n: number): Uint8Array {
 const RECORDS = Array.from({ length: QUEUES }, (_, q) => record(q, q));
 
 function config(dir: string, extra: Partial<StoreConfig> = {}) {
-  return { storePathRootDir: dir, shardCount, mappedFileSizeCommitLog: 256 * 1024 * 1024, ...extra };
+  return {
+    storePathRootDir: dir,
+    shardCount,
+    mappedFileSizeCommitLog: 256 * 1024 * 1024,
+    ...extra,
+  };
 }
 
 function out(line: string): void {
@@ -62,22 +70,35 @@ function out(line: string): void {
 }
 
 function rate(n: number, ms: number): string {
-  return `${Math.round(n / (ms / 1000)).toLocaleString("en-US")} msg/s (${n} in ${ms.toFixed(0)} ms)`;
+  return `${Math.round(n / (ms / 1000)).toLocaleString("en-US")} msg/s (${n} in ${
+    ms.toFixed(0)
+  } ms)`;
 }
 
-async function putAsync(store: MessageStore, total: number, window = 4096): Promise<number[]> {
+/** `lanes` loops each keep a window of puts in flight, like many producer connections. */
+async function putAsync(
+  store: MessageStore,
+  total: number,
+  lanes = 8,
+  window = 1024,
+): Promise<number[]> {
   const offsets: number[] = [];
-  for (let i = 0; i < total; i += window) {
-    const n = Math.min(window, total - i);
-    const results = await Promise.all(Array.from({ length: n }, (_, k) => {
-      const q = (i + k) % QUEUES;
-      return store.putMessage({ topic: TOPIC, queueId: q, records: RECORDS[q]! });
-    }));
-    for (const r of results) {
-      if (r.status !== "PUT_OK") throw new Error(`put failed: ${r.status}`);
-      offsets.push(r.physicalOffsets[0]!);
+  let next = 0;
+  await Promise.all(Array.from({ length: lanes }, async () => {
+    while (next < total) {
+      const start = next;
+      const n = Math.min(window, total - start);
+      next += n;
+      const results = await Promise.all(Array.from({ length: n }, (_, k) => {
+        const q = (start + k) % QUEUES;
+        return store.putMessage({ topic: TOPIC, queueId: q, records: RECORDS[q]! });
+      }));
+      for (const r of results) {
+        if (r.status !== "PUT_OK") throw new Error(`put failed: ${r.status}`);
+        offsets.push(r.physicalOffsets[0]!);
+      }
     }
-  }
+  }));
   return offsets;
 }
 
@@ -87,7 +108,7 @@ async function benchAsyncAndReads(root: string, total: number): Promise<void> {
     await putAsync(store, 20_000); // warm-up
     let t0 = performance.now();
     const offsets = await putAsync(store, total);
-    out(`put ASYNC_FLUSH, 1 KiB, window 4096: ${rate(total, performance.now() - t0)}`);
+    out(`put ASYNC_FLUSH, 1 KiB, 8 lanes x 1024 in flight: ${rate(total, performance.now() - t0)}`);
     t0 = performance.now();
     let read = 0;
     await Promise.all(Array.from({ length: QUEUES }, async (_, q) => {
@@ -116,7 +137,9 @@ async function benchAsyncAndReads(root: string, total: number): Promise<void> {
 }
 
 async function benchSync(root: string, total: number): Promise<void> {
-  const store = await MessageStore.open({ config: config(`${root}/sync`, { flushDiskType: "SYNC_FLUSH" }) });
+  const store = await MessageStore.open({
+    config: config(`${root}/sync`, { flushDiskType: "SYNC_FLUSH" }),
+  });
   try {
     const perWriter = Math.ceil(total / 64);
     const t0 = performance.now();
@@ -138,14 +161,20 @@ function rssMiB(): string {
 }
 
 async function benchRss(root: string, gib: number): Promise<void> {
-  const store = await MessageStore.open({ config: config(`${root}/rss`, { mappedFileSizeCommitLog: 1024 * 1024 * 1024 }) });
+  const store = await MessageStore.open({
+    config: config(`${root}/rss`, { mappedFileSizeCommitLog: 1024 * 1024 * 1024 }),
+  });
   try {
     out(`RSS after open: ${rssMiB()}`);
     const perGib = Math.ceil((1024 * 1024 * 1024) / RECORDS[0]!.length);
     for (let g = 1; g <= gib; g++) {
       const t0 = performance.now();
       await putAsync(store, perGib);
-      out(`RSS after ${g} GiB written: ${rssMiB()} (this GiB: ${rate(perGib, performance.now() - t0)})`);
+      out(
+        `RSS after ${g} GiB written: ${rssMiB()} (this GiB: ${
+          rate(perGib, performance.now() - t0)
+        })`,
+      );
     }
   } finally {
     await store.close();
@@ -154,7 +183,9 @@ async function benchRss(root: string, gib: number): Promise<void> {
 }
 
 async function childWrite(dir: string, gib: number): Promise<void> {
-  const store = await MessageStore.open({ config: config(dir, { mappedFileSizeCommitLog: 1024 * 1024 * 1024 }) });
+  const store = await MessageStore.open({
+    config: config(dir, { mappedFileSizeCommitLog: 1024 * 1024 * 1024 }),
+  });
   await putAsync(store, Math.ceil((gib * 1024 * 1024 * 1024) / RECORDS[0]!.length));
   out("WRITTEN");
   await new Promise((r) => setTimeout(r, 60_000)); // wait to be killed
@@ -163,7 +194,17 @@ async function childWrite(dir: string, gib: number): Promise<void> {
 async function benchRecovery(root: string, gib: number): Promise<void> {
   const dir = `${root}/recovery`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(import.meta.url).pathname, "--child-write", dir, "--recovery-gib", String(gib), "--shards", String(shardCount)],
+    args: [
+      "run",
+      "-A",
+      new URL(import.meta.url).pathname,
+      "--child-write",
+      dir,
+      "--recovery-gib",
+      String(gib),
+      "--shards",
+      String(shardCount),
+    ],
     stdout: "piped",
   }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
@@ -177,9 +218,15 @@ async function benchRecovery(root: string, gib: number): Promise<void> {
   await child.status;
   await reader.cancel();
   let t0 = performance.now();
-  let store = await MessageStore.open({ config: config(dir, { mappedFileSizeCommitLog: 1024 * 1024 * 1024 }) });
+  let store = await MessageStore.open({
+    config: config(dir, { mappedFileSizeCommitLog: 1024 * 1024 * 1024 }),
+  });
   const stats = await store.stats();
-  out(`recovery after SIGKILL, ${gib} GiB log, checkpoint present: ${(performance.now() - t0).toFixed(0)} ms (${stats.map((s) => s.recovery).join(",")})`);
+  out(
+    `recovery after SIGKILL, ${gib} GiB log, checkpoint present: ${
+      (performance.now() - t0).toFixed(0)
+    } ms (${stats.map((s) => s.recovery).join(",")})`,
+  );
   await store.close();
   // Worst case: crash with no checkpoint, so every record of the log is scanned and re-dispatched.
   for (let k = 0; k < shardCount; k++) {
@@ -187,8 +234,14 @@ async function benchRecovery(root: string, gib: number): Promise<void> {
     Deno.writeFileSync(`${dir}/shard-${k}/abort`, new Uint8Array());
   }
   t0 = performance.now();
-  store = await MessageStore.open({ config: config(dir, { mappedFileSizeCommitLog: 1024 * 1024 * 1024 }) });
-  out(`recovery without checkpoint (full scan with CRC of ${gib} GiB): ${(performance.now() - t0).toFixed(0)} ms`);
+  store = await MessageStore.open({
+    config: config(dir, { mappedFileSizeCommitLog: 1024 * 1024 * 1024 }),
+  });
+  out(
+    `recovery without checkpoint (full scan with CRC of ${gib} GiB): ${
+      (performance.now() - t0).toFixed(0)
+    } ms`,
+  );
   await store.close();
 }
 
@@ -197,7 +250,9 @@ if (values["child-write"] !== undefined) {
 } else {
   const root = values.dir !== "" ? values.dir : Deno.makeTempDirSync({ prefix: "store_bench_" });
   try {
-    out(`store bench: ${Deno.build.os}, ${navigator.hardwareConcurrency} cores, shards ${shardCount}, dir ${root}`);
+    out(
+      `store bench: ${Deno.build.os}, ${navigator.hardwareConcurrency} cores, shards ${shardCount}, dir ${root}`,
+    );
     out(`RSS at start: ${rssMiB()}`);
     const total = Number(values.messages);
     await benchAsyncAndReads(root, total);
