@@ -112,7 +112,7 @@ Deno.test("MessageStore puts and gets through two shard workers with broker-uniq
     MessageStore.open({ config: { storePathRootDir: dir, shardCount: 3, ...small } }),
     ConfigError,
   );
-  Deno.removeSync(dir, { recursive: true });
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("MessageStore with SYNC_FLUSH answers 64 concurrent writers in shared group commits", async () => {
@@ -136,7 +136,7 @@ Deno.test("MessageStore with SYNC_FLUSH answers 64 concurrent writers in shared 
     equal(stats!.putCount, 1280);
   } finally {
     await store.close();
-    Deno.removeSync(dir, { recursive: true });
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
@@ -160,6 +160,6 @@ Deno.test("MessageStore in-process mode answers MESSAGE_ILLEGAL for an empty put
     equal(await store.lookMessageByOffset(2 ** 50), undefined);
   } finally {
     await store.close();
-    Deno.removeSync(dir, { recursive: true });
+    await Deno.remove(dir, { recursive: true });
   }
 });

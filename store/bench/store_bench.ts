@@ -230,8 +230,8 @@ async function benchRecovery(root: string, gib: number): Promise<void> {
   await store.close();
   // Worst case: crash with no checkpoint, so every record of the log is scanned and re-dispatched.
   for (let k = 0; k < shardCount; k++) {
-    Deno.removeSync(`${dir}/shard-${k}/checkpoint`);
-    Deno.writeFileSync(`${dir}/shard-${k}/abort`, new Uint8Array());
+    await Deno.remove(`${dir}/shard-${k}/checkpoint`);
+    await Deno.writeFile(`${dir}/shard-${k}/abort`, new Uint8Array());
   }
   t0 = performance.now();
   store = await MessageStore.open({
@@ -248,7 +248,7 @@ async function benchRecovery(root: string, gib: number): Promise<void> {
 if (values["child-write"] !== undefined) {
   await childWrite(values["child-write"], Number(values["recovery-gib"]));
 } else {
-  const root = values.dir !== "" ? values.dir : Deno.makeTempDirSync({ prefix: "store_bench_" });
+  const root = values.dir !== "" ? values.dir : await Deno.makeTempDir({ prefix: "store_bench_" });
   try {
     out(
       `store bench: ${Deno.build.os}, ${navigator.hardwareConcurrency} cores, shards ${shardCount}, dir ${root}`,
@@ -260,6 +260,6 @@ if (values["child-write"] !== undefined) {
     await benchRecovery(root, Number(values["recovery-gib"]));
     await benchRss(root, Number(values["rss-gib"]));
   } finally {
-    Deno.removeSync(root, { recursive: true });
+    await Deno.remove(root, { recursive: true });
   }
 }

@@ -125,7 +125,7 @@ function removeDir(dir: string): void {
 Deno.test("MessageStore keeps every acknowledged SYNC_FLUSH message across repeated SIGKILLs", async () => {
   const seed = testSeed();
   const random = new SeededRandom(seed);
-  const dir = Deno.makeTempDirSync({ prefix: "store_crash_" });
+  const dir = await Deno.makeTempDir({ prefix: "store_crash_" });
   const allAcks: Ack[] = [];
   try {
     for (let round = 0; round < 5; round++) {
@@ -148,7 +148,7 @@ Deno.test("MessageStore keeps every acknowledged SYNC_FLUSH message across repea
 Deno.test("MessageStore recovers from a truncated last segment, a flipped byte and a deleted consume-queue file", async () => {
   const seed = testSeed();
   const random = new SeededRandom(seed);
-  const dir = Deno.makeTempDirSync({ prefix: "store_damage_" });
+  const dir = await Deno.makeTempDir({ prefix: "store_damage_" });
   try {
     const acks = await runAndKill(dir, "d", 600 + random.nextInt(400));
     const shard = acks.at(-1)!.physicalOffset >= 2 ** 48 ? 1 : 0;
@@ -161,10 +161,10 @@ Deno.test("MessageStore recovers from a truncated last segment, a flipped byte a
     const segStart = victim.physicalOffset -
       (victim.physicalOffset - shard * 2 ** 48) % (1024 * 1024);
     const segPath = `${shardDir}/commitlog/${String(segStart).padStart(20, "0")}`;
-    const seg = Deno.readFileSync(segPath);
+    const seg = await Deno.readFile(segPath);
     const rel = victim.physicalOffset - segStart;
     seg[rel + 100] = seg[rel + 100]! ^ 0x40;
-    Deno.writeFileSync(segPath, seg);
+    await Deno.writeFile(segPath, seg);
     let store = await openStore(dir);
     let seen: Map<string, string>;
     try {
@@ -188,11 +188,12 @@ Deno.test("MessageStore recovers from a truncated last segment, a flipped byte a
     const cutAck = before[Math.floor(before.length / 2)]!;
     const cutSeg = cutAck.physicalOffset -
       (cutAck.physicalOffset - shard * 2 ** 48) % (1024 * 1024);
-    const names = [...Deno.readDirSync(`${shardDir}/commitlog`)].map((e) => e.name).sort();
+    const names = (await Array.fromAsync(Deno.readDir(`${shardDir}/commitlog`))).map((e) => e.name)
+      .sort();
     for (const name of names) {
-      if (Number(name) > cutSeg) Deno.removeSync(`${shardDir}/commitlog/${name}`);
+      if (Number(name) > cutSeg) await Deno.remove(`${shardDir}/commitlog/${name}`);
     }
-    Deno.truncateSync(
+    await Deno.truncate(
       `${shardDir}/commitlog/${String(cutSeg).padStart(20, "0")}`,
       cutAck.physicalOffset - cutSeg + 30,
     );
@@ -210,7 +211,7 @@ Deno.test("MessageStore recovers from a truncated last segment, a flipped byte a
     );
     // 3. Delete a consume-queue folder: it is rebuilt from the commit log.
     const q = cutAck.queueId;
-    Deno.removeSync(`${shardDir}/consumequeue/${TOPIC}/${q}`, { recursive: true });
+    await Deno.remove(`${shardDir}/consumequeue/${TOPIC}/${q}`, { recursive: true });
     store = await openStore(dir);
     try {
       const rebuilt = await readAll(store);
