@@ -5,6 +5,7 @@
  * Runs on: main thread
  * @module
  */
+import { STORE_CONFIG_DEFAULTS } from "../store/mod.ts";
 
 /** Settings used by `broker/` (RocketMQ key names). */
 export interface BrokerSettings {
@@ -43,6 +44,27 @@ export interface BrokerSettings {
   defaultQueryMaxNum: number;
   maxTransferCountOnMessageInMemory: number;
   maxTransferBytesOnMessageInMemory: number;
+  // Store keys (MessageStoreConfig), mapped onto `StoreConfig` by `storeConfigFromSettings`.
+  mappedFileSizeCommitLog: number;
+  mappedFileSizeConsumeQueue: number;
+  flushIntervalCommitLog: number;
+  flushCommitLogLeastPages: number;
+  flushCommitLogThoroughInterval: number;
+  flushIntervalConsumeQueue: number;
+  syncFlushTimeout: number;
+  fileReservedTime: number;
+  deleteWhen: string;
+  diskMaxUsedSpaceRatio: number;
+  diskSpaceCleanForciblyRatio: number;
+  diskSpaceWarningLevelRatio: number;
+  cleanFileForciblyEnable: boolean;
+  cleanResourceInterval: number;
+  messageIndexEnable: boolean;
+  maxHashSlotNum: number;
+  maxIndexNum: number;
+  checkCRCOnRecover: boolean;
+  /** Shard workers of the store; an existing store keeps the count it was created with. */
+  shardCount: number;
 }
 
 /** Java's defaults (store under `./data/store`, name "broker-a", listen 10911 on 0.0.0.0). */
@@ -82,5 +104,24 @@ export function defaultBrokerSettings(): BrokerSettings {
     defaultQueryMaxNum: 32,
     maxTransferCountOnMessageInMemory: 32,
     maxTransferBytesOnMessageInMemory: 262_144,
+    mappedFileSizeCommitLog: STORE_CONFIG_DEFAULTS.mappedFileSizeCommitLog,
+    mappedFileSizeConsumeQueue: STORE_CONFIG_DEFAULTS.mappedFileSizeConsumeQueue,
+    flushIntervalCommitLog: STORE_CONFIG_DEFAULTS.flushIntervalCommitLog,
+    flushCommitLogLeastPages: STORE_CONFIG_DEFAULTS.flushCommitLogLeastPages,
+    flushCommitLogThoroughInterval: STORE_CONFIG_DEFAULTS.flushCommitLogThoroughInterval,
+    flushIntervalConsumeQueue: STORE_CONFIG_DEFAULTS.flushIntervalConsumeQueue,
+    syncFlushTimeout: STORE_CONFIG_DEFAULTS.syncFlushTimeout,
+    fileReservedTime: STORE_CONFIG_DEFAULTS.fileReservedTime,
+    deleteWhen: STORE_CONFIG_DEFAULTS.deleteWhen,
+    diskMaxUsedSpaceRatio: STORE_CONFIG_DEFAULTS.diskMaxUsedSpaceRatio,
+    diskSpaceCleanForciblyRatio: STORE_CONFIG_DEFAULTS.diskSpaceCleanForciblyRatio,
+    diskSpaceWarningLevelRatio: STORE_CONFIG_DEFAULTS.diskSpaceWarningLevelRatio,
+    cleanFileForciblyEnable: STORE_CONFIG_DEFAULTS.cleanFileForciblyEnable,
+    cleanResourceInterval: STORE_CONFIG_DEFAULTS.cleanResourceInterval,
+    messageIndexEnable: STORE_CONFIG_DEFAULTS.messageIndexEnable,
+    maxHashSlotNum: STORE_CONFIG_DEFAULTS.maxHashSlotNum,
+    maxIndexNum: STORE_CONFIG_DEFAULTS.maxIndexNum,
+    checkCRCOnRecover: STORE_CONFIG_DEFAULTS.checkCRCOnRecover,
+    shardCount: STORE_CONFIG_DEFAULTS.shardCount,
   };
 }

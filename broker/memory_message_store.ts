@@ -1,7 +1,9 @@
 /**
  * An in-memory `BrokerMessageStore`: records are encoded exactly as the file store writes them
- * (common message codec), kept per queue, with a key index. Used by unit tests and by
- * `startBroker({ memoryStore: true })`; it keeps nothing across restarts.
+ * (common message codec), kept per queue, with a key index. A test double only, for fast
+ * in-process unit tests of the handlers (`request_dispatcher_test.ts`): it is not exported from
+ * `mod.ts` and no runtime option selects it; the broker always runs on the file store
+ * (`store_adapter.ts`). It keeps nothing across restarts.
  *
  * Runs on: main thread
  * @module
@@ -12,6 +14,7 @@ import { tagsHashCode } from "../common/mod.ts";
 import type { Clock } from "../common/mod.ts";
 import type {
   BrokerMessageStore,
+  GetMessageOptions,
   GetResult,
   MessageArrivedListener,
   PutResult,
@@ -106,18 +109,14 @@ export class MemoryMessageStore implements BrokerMessageStore {
   getMessage(
     topic: string,
     queueId: number,
-    options: {
-      offset: number;
-      maxCount: number;
-      maxBytes?: number;
-      matches: (tagsCode: number) => boolean;
-    },
+    options: GetMessageOptions,
   ): Promise<GetResult> {
     const queue = this.#queues.get(`${topic}@${queueId}`);
     const base = {
       minOffset: 0,
       maxOffset: queue?.length ?? 0,
-      records: [],
+      messages: new Uint8Array(0),
+      count: 0,
       suggestPullingFromSlave: false,
     };
     if (queue === undefined || queue.length === 0) {
@@ -145,7 +144,8 @@ export class MemoryMessageStore implements BrokerMessageStore {
     let next = offset;
     for (; next < queue.length && records.length < limit; next++) {
       const entry = queue[next];
-      if (entry === undefined || !options.matches(entry.tagsCode)) continue;
+      if (entry === undefined) continue;
+      if (options.tagsCodes !== undefined && !options.tagsCodes.includes(entry.tagsCode)) continue;
       const record = this.#records.get(entry.physicalOffset);
       if (record === undefined) continue;
       if (records.length > 0 && bytes + record.length > maxBytes) break;
@@ -153,7 +153,19 @@ export class MemoryMessageStore implements BrokerMessageStore {
       bytes += record.length;
     }
     const status = records.length > 0 ? "FOUND" : "NO_MATCHED_MESSAGE";
-    return Promise.resolve({ ...base, status, nextBeginOffset: next, records });
+    const messages = new Uint8Array(bytes);
+    let pos = 0;
+    for (const record of records) {
+      messages.set(record, pos);
+      pos += record.length;
+    }
+    return Promise.resolve({
+      ...base,
+      status,
+      nextBeginOffset: next,
+      messages,
+      count: records.length,
+    });
   }
 
   /** Always 0: nothing is ever deleted from memory. */

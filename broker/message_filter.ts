@@ -46,3 +46,14 @@ export function matchesTagsCode(sub: SubscriptionData | undefined, tagsCode: num
   if (sub.subString === SUB_ALL || sub.subString === "") return true;
   return sub.codeSet.includes(tagsCode);
 }
+
+/**
+ * The tag filter of `sub` as data for the store: `{ tagsCodes }` listing the accepted tag
+ * hashes, or `{}` when every message matches (spread it into `getMessage` options).
+ */
+export function tagsCodesOf(sub: SubscriptionData | undefined): { tagsCodes?: number[] } {
+  if (sub === undefined || sub.classFilterMode) return {};
+  if (sub.expressionType !== "TAG" && sub.expressionType !== "") return {};
+  if (sub.subString === SUB_ALL || sub.subString === "") return {};
+  return { tagsCodes: [...sub.codeSet] };
+}

@@ -1,7 +1,9 @@
 /**
  * What the broker needs from a message store, as one interface. `store_adapter.ts` implements
- * it over the sharded `MessageStore` of `store/`; `memory_message_store.ts` implements it in
- * memory for tests and `startBroker({ memoryStore: true })`. Statuses are Java's
+ * it over the sharded file `MessageStore` of `store/` (the runtime store);
+ * `memory_message_store.ts` implements it in memory as a test double for fast unit tests.
+ * Everything crossing this port is plain data (tag filters are hash lists, not closures), so
+ * an implementation may run the work in shard workers. Statuses are Java's
  * `PutMessageStatus` / `GetMessageStatus` names; the broker maps them in `response_codes.ts`.
  *
  * Runs on: main thread
@@ -47,8 +49,10 @@ export interface GetResult {
   nextBeginOffset: number;
   minOffset: number;
   maxOffset: number;
-  /** Stored records, each exactly as in the commit log. */
-  records: Uint8Array[];
+  /** Stored records back to back, each exactly as in the commit log (the pull body). */
+  messages: Uint8Array;
+  /** Records in `messages`. */
+  count: number;
   /** The consumer lags far behind (Java `suggestPullingFromSlave`). */
   suggestPullingFromSlave: boolean;
 }
@@ -60,28 +64,35 @@ export interface QueryResult {
   indexLastUpdatePhyoffset: number;
 }
 
-/** Called after messages were stored, to wake parked pulls. */
+/**
+ * Called after messages became visible, to wake parked pulls. `queueOffset` is the queue
+ * offset of the newest visible message; `tagsCode` is given when exactly one message with a
+ * known tag hash arrived (absent: wake every pull below the offset, it re-checks tags).
+ */
 export type MessageArrivedListener = (
   topic: string,
   queueId: number,
-  info: { queueOffset: number; tagsCode: number },
+  info: { queueOffset: number; tagsCode?: number },
 ) => void;
+
+/** Options of `BrokerMessageStore.getMessage`. */
+export interface GetMessageOptions {
+  /** First queue offset wanted. */
+  offset: number;
+  /** Most records wanted. */
+  maxCount: number;
+  /** Most bytes wanted (one record always fits). */
+  maxBytes?: number;
+  /** Keep only records whose consume-queue tag hash is listed; absent = every record. */
+  tagsCodes?: readonly number[];
+}
 
 /** A message store as the broker uses it. */
 export interface BrokerMessageStore {
   /** Stores messages (all for the same topic and queue), in order. */
   putMessages(messages: MessageToStore[]): Promise<PutResult>;
-  /** Reads up to `maxCount` records from a queue, keeping those whose tag hash `matches`. */
-  getMessage(
-    topic: string,
-    queueId: number,
-    options: {
-      offset: number;
-      maxCount: number;
-      maxBytes?: number;
-      matches: (tagsCode: number) => boolean;
-    },
-  ): Promise<GetResult>;
+  /** Reads up to `maxCount` records from a queue, keeping those whose tag hash is listed. */
+  getMessage(topic: string, queueId: number, options: GetMessageOptions): Promise<GetResult>;
   /** Smallest readable queue offset (0 for an unknown queue). */
   getMinOffset(topic: string, queueId: number): Promise<number>;
   /** Next queue offset to be written (0 for an unknown queue). */
@@ -104,7 +115,7 @@ export interface BrokerMessageStore {
   ): Promise<QueryResult>;
   /** Drops a topic's queues. */
   deleteTopic(topic: string): Promise<void>;
-  /** Highest commit-log offset written (broker-wide), for runtime info. */
+  /** Commit-log bytes written (broker-wide, summed over shards), for runtime info. */
   maxPhysicalOffset(): number;
   /** Registers the long-poll wake-up listener. */
   onMessageArrived(listener: MessageArrivedListener): void;

@@ -17,10 +17,12 @@ export type { BrokerControllerOptions } from "./broker_controller.ts";
 export { defaultBrokerSettings } from "./broker_settings.ts";
 export type { BrokerSettings } from "./broker_settings.ts";
 export { BROKER_HANDLERS, dispatchRequest } from "./request_dispatcher.ts";
-export { MemoryMessageStore } from "./memory_message_store.ts";
-export type { MemoryMessageStoreOptions } from "./memory_message_store.ts";
+export { StoreAdapter } from "./store_adapter.ts";
+export type { StoreAdapterOptions } from "./store_adapter.ts";
+export { storeConfigFromSettings } from "./store_settings.ts";
 export type {
   BrokerMessageStore,
+  GetMessageOptions,
   GetResult,
   GetStatus,
   MessageArrivedListener,

@@ -1,7 +1,8 @@
 /**
  * `startBroker`: runs a broker in this process from a settings object or a properties file,
- * optionally on a temporary store folder that is removed on `close()`. Used by `main.ts`,
- * `cli/start.ts` and by users' own tests (free ports with `listenPort: 0`).
+ * on the file store under `storePathRootDir` (or a temporary store folder that is removed on
+ * `close()`). Used by `main.ts`, `cli/start.ts` and by users' own tests (free ports with
+ * `listenPort: 0`).
  *
  * Runs on: main thread
  * @module
@@ -12,7 +13,8 @@ import { getLogger } from "../common/mod.ts";
 import { BrokerController } from "./broker_controller.ts";
 import { type BrokerSettings, defaultBrokerSettings } from "./broker_settings.ts";
 import type { BrokerMessageStore } from "./message_store_port.ts";
-import { MemoryMessageStore } from "./memory_message_store.ts";
+import { StoreAdapter } from "./store_adapter.ts";
+import { storeConfigFromSettings } from "./store_settings.ts";
 
 const log = getLogger("broker");
 
@@ -26,7 +28,7 @@ export interface StartBrokerOptions {
   overrides?: Record<string, string>;
   /** Put the store in a fresh temporary folder, deleted by `close()`. */
   tempStore?: boolean;
-  /** Use this message store instead of the default one. */
+  /** Use this message store instead of the file store (tests; closed by `close()`). */
   store?: BrokerMessageStore;
   clock?: Clock;
 }
@@ -77,11 +79,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     settings.storePathRootDir = tempDir;
   }
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? new MemoryMessageStore({
-    clock,
-    maxMessageSize: settings.maxMessageSize,
-    maxTransferCount: settings.maxTransferCountOnMessageInMemory,
-  });
+  let store: BrokerMessageStore;
+  try {
+    store = options.store ?? await StoreAdapter.open(storeConfigFromSettings(settings), { clock });
+  } catch (error) {
+    if (tempDir !== undefined) await Deno.remove(tempDir, { recursive: true }).catch(() => {});
+    throw error;
+  }
   const controller = new BrokerController({ settings, store, clock });
   try {
     await controller.start();

@@ -13,7 +13,7 @@ import type { BrokerRuntime, RequestContext } from "../broker_runtime.ts";
 import { RequestHeader } from "../request_header.ts";
 import { PERM_READ } from "../topic_config_manager.ts";
 import { getStatusToPullCode } from "../response_codes.ts";
-import { buildSubscriptionData, matchesTagsCode } from "../message_filter.ts";
+import { buildSubscriptionData, matchesTagsCode, tagsCodesOf } from "../message_filter.ts";
 import type { SubscriptionData } from "../consumer_manager.ts";
 import { fail } from "./_reply.ts";
 
@@ -85,7 +85,7 @@ export async function handlePullMessage(
     ...(header.maxMsgBytes !== undefined && header.maxMsgBytes > 0
       ? { maxBytes: header.maxMsgBytes }
       : {}),
-    matches: (code) => matchesTagsCode(sub.data, code),
+    ...tagsCodesOf(sub.data),
   });
   const code = getStatusToPullCode(result.status, header.queueOffset);
   const hasSuspend = (header.sysFlag & FLAG_SUSPEND) !== 0;
@@ -117,8 +117,8 @@ export async function handlePullMessage(
   });
   let body: Uint8Array | undefined;
   if (code === ResponseCode.SUCCESS) {
-    body = concat(result.records);
-    rt.stats.getMessageCount += result.records.length;
+    body = result.messages;
+    rt.stats.getMessageCount += result.count;
   }
   // A re-run of a parked pull answers in JSON, as the Java broker does.
   return createResponse(request, code, {
@@ -232,16 +232,4 @@ function pickSubscription(
     };
   }
   return { data };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const part of parts) size += part.length;
-  const out = new Uint8Array(size);
-  let pos = 0;
-  for (const part of parts) {
-    out.set(part, pos);
-    pos += part.length;
-  }
-  return out;
 }
