@@ -167,17 +167,8 @@ export function encodeBlankMarker(remaining: number): Uint8Array {
 
 const SEP_NAME = 1;
 const SEP_PROP = 2;
+const SPACE = 0x20;
 const decoder = new TextDecoder();
-
-/** The properties dispatch needs; `undefined` when absent or empty. */
-export interface DispatchProperties {
-  /** `KEYS` value (keys separated by one space). */
-  keys: string | undefined;
-  /** `UNIQ_KEY` value. */
-  uniqKey: string | undefined;
-  /** `TAGS` value. */
-  tags: string | undefined;
-}
 
 // Names as byte sequences so the scan never decodes uninteresting pairs.
 const NAME_KEYS = [75, 69, 89, 83];
@@ -190,13 +181,48 @@ function nameIs(bytes: Uint8Array, start: number, end: number, name: number[]): 
   return true;
 }
 
-/** Scans a properties string for KEYS, UNIQ_KEY and TAGS without decoding the rest. */
-export function scanDispatchProperties(
+/**
+ * Continues Java's `String.hashCode()` state `h` over the UTF-8 text in
+ * `bytes[start, end)`, without building a string when the text is ASCII.
+ */
+export function javaHashContinue(h: number, bytes: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80) {
+      const text = decoder.decode(bytes.subarray(i, end));
+      for (let k = 0; k < text.length; k++) h = (Math.imul(h, 31) + text.charCodeAt(k)) | 0;
+      return h;
+    }
+    h = (Math.imul(h, 31) + b) | 0;
+  }
+  return h;
+}
+
+/** Java `String.hashCode()` state after folding `text`, continuing from `h`. */
+export function javaHashString(h: number, text: string): number {
+  for (let k = 0; k < text.length; k++) h = (Math.imul(h, 31) + text.charCodeAt(k)) | 0;
+  return h;
+}
+
+function indexHash(prefix: number, bytes: Uint8Array, start: number, end: number): number {
+  const h = javaHashContinue(prefix, bytes, start, end);
+  return h === -0x80000000 ? 0 : Math.abs(h);
+}
+
+/**
+ * Scans a properties string for what dispatch needs without decoding it:
+ * returns the TAGS hash code (0 without tags) and pushes into `keyHashes` the
+ * index hashes (abs Java hash of `topic#key`) of UNIQ_KEY and of each KEYS
+ * key, given `prefixHash` = Java hash state of `topic#`.
+ */
+export function scanDispatch(
   bytes: Uint8Array,
   start: number,
   length: number,
-): DispatchProperties {
-  const out: DispatchProperties = { keys: undefined, uniqKey: undefined, tags: undefined };
+  prefixHash: number,
+  keyHashes: number[],
+): number {
+  let tagsCode = 0;
   const end = start + length;
   let pairStart = start;
   while (pairStart < end) {
@@ -207,15 +233,21 @@ export function scanDispatchProperties(
       pairEnd++;
     }
     if (sep > pairStart && pairEnd > sep + 1) {
-      if (nameIs(bytes, pairStart, sep, NAME_KEYS)) {
-        out.keys = decoder.decode(bytes.subarray(sep + 1, pairEnd));
+      if (nameIs(bytes, pairStart, sep, NAME_TAGS)) {
+        tagsCode = javaHashContinue(0, bytes, sep + 1, pairEnd);
       } else if (nameIs(bytes, pairStart, sep, NAME_UNIQ)) {
-        out.uniqKey = decoder.decode(bytes.subarray(sep + 1, pairEnd));
-      } else if (nameIs(bytes, pairStart, sep, NAME_TAGS)) {
-        out.tags = decoder.decode(bytes.subarray(sep + 1, pairEnd));
+        keyHashes.push(indexHash(prefixHash, bytes, sep + 1, pairEnd));
+      } else if (nameIs(bytes, pairStart, sep, NAME_KEYS)) {
+        let keyStart = sep + 1;
+        for (let i = sep + 1; i <= pairEnd; i++) {
+          if (i === pairEnd || bytes[i] === SPACE) {
+            if (i > keyStart) keyHashes.push(indexHash(prefixHash, bytes, keyStart, i));
+            keyStart = i + 1;
+          }
+        }
       }
     }
     pairStart = pairEnd + 1;
   }
-  return out;
+  return tagsCode;
 }

@@ -11,9 +11,10 @@
 import { getLogger } from "../common/log.ts";
 import {
   bodyCrcMatches,
+  javaHashString,
   MAGIC_BLANK,
   type RecordSummary,
-  scanDispatchProperties,
+  scanDispatch,
   summarizeRecord,
   TRANSACTION_MASK,
   TRANSACTION_PREPARED,
@@ -21,7 +22,6 @@ import {
 } from "./_record.ts";
 import { findQueue, queueKey, type ShardContext } from "./_shard_context.ts";
 import type { CheckpointData } from "./checkpoint.ts";
-import { tagsHashCode } from "./_common.ts";
 
 const log = getLogger("store");
 const decoder = new TextDecoder();
@@ -93,22 +93,14 @@ export function redispatch(
   const wantQueue = tx !== TRANSACTION_PREPARED && tx !== TRANSACTION_ROLLBACK &&
     (options.onlyQueues === undefined || options.onlyQueues.has(queueKey(topic, s.queueId)));
   if (!wantIndex && !wantQueue) return;
-  const props = scanDispatchProperties(bytes, s.propertiesStart, s.propertiesLength);
-  if (wantQueue) {
-    const queue = findQueue(ctx, topic, s.queueId, true)!;
-    queue.cq.put(s.queueOffset, {
-      physicalOffset: s.physicalOffset,
-      size: s.totalSize,
-      tagsCode: tagsHashCode(props.tags),
-    });
+  const queue = wantQueue ? findQueue(ctx, topic, s.queueId, true) : undefined;
+  const prefix = queue?.prefixHash ?? javaHashString(javaHashString(0, topic), "#");
+  const keyHashes: number[] = [];
+  const tagsCode = scanDispatch(bytes, s.propertiesStart, s.propertiesLength, prefix, keyHashes);
+  if (queue !== undefined) {
+    queue.cq.put(s.queueOffset, { physicalOffset: s.physicalOffset, size: s.totalSize, tagsCode });
   }
-  if (wantIndex) {
-    ctx.index.add(
-      { topic, keys: props.keys, uniqKey: props.uniqKey },
-      s.physicalOffset,
-      s.storeTimestamp,
-    );
-  }
+  if (wantIndex && keyHashes.length > 0) ctx.index.add(keyHashes, s.physicalOffset, s.storeTimestamp);
 }
 
 /** What `recoverShard` found. */

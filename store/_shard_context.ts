@@ -13,6 +13,7 @@ import type { FileIO } from "./file_io.ts";
 import type { HandleCache } from "./handle_cache.ts";
 import type { IndexService } from "./index_service.ts";
 import type { StoreConfig } from "./store_config.ts";
+import { javaHashString } from "./_record.ts";
 
 /** A queue known to the shard. */
 export interface QueueState {
@@ -22,6 +23,8 @@ export interface QueueState {
   readonly queueId: number;
   /** Its consume queue. */
   readonly cq: ConsumeQueue;
+  /** Java hash state of `topic#`, the prefix of every index key. */
+  readonly prefixHash: number;
 }
 
 /** Shared shard state. */
@@ -69,7 +72,7 @@ export function findQueue(
     handles: ctx.handles,
     fileBytes: ctx.config.mappedFileSizeConsumeQueue,
   });
-  const state = { topic, queueId, cq };
+  const state = { topic, queueId, cq, prefixHash: javaHashString(javaHashString(0, topic), "#") };
   ctx.queues.set(key, state);
   return state;
 }

@@ -13,7 +13,7 @@ import { getLogger } from "../common/log.ts";
 import {
   patchRecord,
   type RecordSummary,
-  scanDispatchProperties,
+  scanDispatch,
   summarizeRecord,
   TRANSACTION_MASK,
   TRANSACTION_PREPARED,
@@ -21,7 +21,6 @@ import {
 } from "./_record.ts";
 import { findQueue, type QueueState, type ShardContext, TOPIC_PATTERN } from "./_shard_context.ts";
 import { DiskFullError } from "./file_io.ts";
-import { tagsHashCode } from "./_common.ts";
 import type { MessageArrival, PutResult, PutStatus } from "./store_types.ts";
 
 const log = getLogger("store");
@@ -66,6 +65,18 @@ function failed(status: PutStatus, storeTimestamp: number): PutResult {
   return { status, queueOffset: 0, physicalOffsets: [], storeTimestamp, count: 0 };
 }
 
+const TOPIC_CACHE_MAX = 10_000;
+const topicCache = new Map<string, Uint8Array | undefined>();
+
+/** UTF-8 bytes of a valid topic name (cached), `undefined` for an invalid one. */
+function topicBytes(topic: string): Uint8Array | undefined {
+  if (topicCache.has(topic)) return topicCache.get(topic);
+  if (topicCache.size >= TOPIC_CACHE_MAX) topicCache.clear();
+  const bytes = TOPIC_PATTERN.test(topic) ? encoder.encode(topic) : undefined;
+  topicCache.set(topic, bytes);
+  return bytes;
+}
+
 function topicMatches(bytes: Uint8Array, s: RecordSummary, topic: Uint8Array): boolean {
   if (s.topicLength !== topic.length) return false;
   for (let i = 0; i < topic.length; i++) if (bytes[s.topicStart + i] !== topic[i]) return false;
@@ -79,10 +90,8 @@ function validate(
   bytes: Uint8Array,
   meta: PutMeta,
 ): RecordSummary[] | PutStatus {
-  if (!TOPIC_PATTERN.test(meta.topic) || meta.queueId < 0 || meta.byteLength <= 0) {
-    return "MESSAGE_ILLEGAL";
-  }
-  const topic = encoder.encode(meta.topic);
+  const topic = topicBytes(meta.topic);
+  if (topic === undefined || meta.queueId < 0 || meta.byteLength <= 0) return "MESSAGE_ILLEGAL";
   const end = meta.byteOffset + meta.byteLength;
   const out: RecordSummary[] = [];
   for (let pos = meta.byteOffset; pos < end;) {
@@ -264,27 +273,18 @@ function dispatch(
 ): void {
   const touched = new Set<QueueState>();
   const indexOn = ctx.config.messageIndexEnable;
+  const keyHashes: number[] = [];
   for (const st of done) {
     if (st === undefined) continue;
     for (const s of st.records) {
       const tx = s.sysFlag & TRANSACTION_MASK;
-      const props = scanDispatchProperties(bytes, s.propertiesStart, s.propertiesLength);
+      keyHashes.length = 0;
+      const tagsCode = scanDispatch(bytes, s.propertiesStart, s.propertiesLength, st.queue.prefixHash, keyHashes);
       if (tx !== TRANSACTION_PREPARED && tx !== TRANSACTION_ROLLBACK) {
-        st.queue.cq.put(s.queueOffset, {
-          physicalOffset: s.physicalOffset,
-          size: s.totalSize,
-          tagsCode: tagsHashCode(props.tags),
-        });
+        st.queue.cq.put(s.queueOffset, { physicalOffset: s.physicalOffset, size: s.totalSize, tagsCode });
       }
-      if (
-        indexOn && tx !== TRANSACTION_ROLLBACK &&
-        (props.keys !== undefined || props.uniqKey !== undefined)
-      ) {
-        ctx.index.add(
-          { topic: st.meta.topic, keys: props.keys, uniqKey: props.uniqKey },
-          s.physicalOffset,
-          s.storeTimestamp,
-        );
+      if (indexOn && tx !== TRANSACTION_ROLLBACK && keyHashes.length > 0) {
+        ctx.index.add(keyHashes, s.physicalOffset, s.storeTimestamp);
       }
     }
     touched.add(st.queue);

@@ -115,6 +115,11 @@ export class FaultyFileIO implements FileIO {
   list: FileIO["list"] = (p) => nodeFileIO.list(p);
   exists: FileIO["exists"] = (p) => nodeFileIO.exists(p);
   remove: FileIO["remove"] = (p) => nodeFileIO.remove(p);
+  rename: FileIO["rename"] = (a, b) => nodeFileIO.rename(a, b);
+  syncDir: FileIO["syncDir"] = (p) => {
+    if (this.failSyncs !== undefined) throw this.failSyncs;
+    nodeFileIO.syncDir(p);
+  };
   mtime: FileIO["mtime"] = (p) => nodeFileIO.mtime(p);
   diskUsedRatio: FileIO["diskUsedRatio"] = (p) => this.usedRatio ?? nodeFileIO.diskUsedRatio(p);
 }

@@ -32,6 +32,18 @@ export interface CommitLogOptions {
   baseOffset: number;
   /** Zero-fill the prepared next segment in the background. */
   warm: boolean;
+  /** Zero-filled spare files made by another thread (used instead of in-thread warming). */
+  spares?: SpareSource;
+}
+
+/** A supply of zero-filled files of segment size, prepared off the writing thread. */
+export interface SpareSource {
+  /** Asks for one spare in `dir` to be prepared (no-op when one is ready or pending). */
+  want(dir: string, size: number): void;
+  /** Path of a ready spare file, handed over for good, or `undefined`. */
+  take(): string | undefined;
+  /** Stops preparing spares. */
+  close(): void;
 }
 
 /** Formats an offset as RocketMQ's 20-digit file name. */
@@ -49,6 +61,7 @@ export class CommitLog {
   readonly #segmentBytes: number;
   readonly #baseOffset: number;
   readonly #warm: boolean;
+  readonly #spares: SpareSource | undefined;
   #segments: Segment[] = [];
   #writeOffset = 0;
   #flushedOffset = 0;
@@ -62,12 +75,16 @@ export class CommitLog {
     this.#segmentBytes = options.segmentBytes;
     this.#baseOffset = options.baseOffset;
     this.#warm = options.warm;
+    this.#spares = options.spares;
   }
 
   /** Opens every segment file found; the write position is set later by recovery. */
   load(): void {
     this.#io.mkdir(this.#dir);
-    const names = this.#io.list(this.#dir).filter((name) => /^\d{20}$/.test(name)).sort();
+    const all = this.#io.list(this.#dir);
+    // Spares left by a previous run may be half filled: drop them.
+    for (const name of all) if (name.startsWith(".spare-")) this.#io.remove(`${this.#dir}/${name}`);
+    const names = all.filter((name) => /^\d{20}$/.test(name)).sort();
     for (const name of names) {
       const start = Number(name);
       const path = `${this.#dir}/${name}`;
@@ -217,6 +234,10 @@ export class CommitLog {
    */
   prepareAhead(): boolean {
     if (this.remaining() > this.#segmentBytes / 2) return false;
+    if (this.#spares !== undefined) {
+      if (this.#warm) this.#spares.want(this.#dir, this.#segmentBytes);
+      return false;
+    }
     const nextStart = this.#writeOffset + this.remaining();
     if (this.#prepared === undefined || this.#prepared.start !== nextStart) {
       this.#prepared = this.#createSegment(nextStart);
@@ -238,14 +259,19 @@ export class CommitLog {
     }
     this.#segments = [];
     this.#prepared = undefined;
+    this.#spares?.close();
   }
 
   #createSegment(start: number): Segment {
     const existing = this.#segments.find((s) => s.start === start);
     if (existing !== undefined) return existing;
     const path = `${this.#dir}/${offsetToFileName(start)}`;
+    const spare = this.#io.exists(path) ? undefined : this.#spares?.take();
+    if (spare !== undefined) this.#io.rename(spare, path);
     const handle = this.#io.open(path, { create: true });
     if (this.#io.size(handle) !== this.#segmentBytes) this.#io.truncate(handle, this.#segmentBytes);
+    // The new name must survive a crash before any acknowledged record in it does.
+    this.#io.syncDir(this.#dir);
     return { start, path, handle };
   }
 

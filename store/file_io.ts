@@ -55,6 +55,10 @@ export interface FileIO {
   list(path: string): string[];
   /** Whether a path exists. */
   exists(path: string): boolean;
+  /** Renames a file (atomic within one file system). */
+  rename(from: string, to: string): void;
+  /** Forces a folder's entries (new and renamed files) to disk. */
+  syncDir(path: string): void;
   /** Removes a file or a folder tree; no error when missing. */
   remove(path: string): void;
   /** Last-modified time in ms, or `undefined` when missing. */
@@ -142,6 +146,24 @@ export const nodeFileIO: FileIO = {
   },
   exists(path) {
     return fs.existsSync(path);
+  },
+  rename(from, to) {
+    try {
+      fs.renameSync(from, to);
+    } catch (error) {
+      throw new StoreIOError(`Cannot rename "${from}" to "${to}"`, { cause: error });
+    }
+  },
+  syncDir(path) {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(path, "r");
+      fs.fsyncSync(fd);
+    } catch (error) {
+      throw wrapWriteError(error, `sync folder "${path}"`);
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
   },
   remove(path) {
     fs.rmSync(path, { recursive: true, force: true });

@@ -61,20 +61,9 @@ export class IndexService {
     return 0;
   }
 
-  /** Indexes one record's keys. */
-  add(
-    record: { topic: string; keys: string | undefined; uniqKey: string | undefined },
-    physicalOffset: number,
-    storeTimestamp: number,
-  ): void {
-    if (record.uniqKey !== undefined) {
-      this.#put(indexKeyHash(record.topic, record.uniqKey), physicalOffset, storeTimestamp);
-    }
-    if (record.keys !== undefined) {
-      for (const key of record.keys.split(" ")) {
-        if (key !== "") this.#put(indexKeyHash(record.topic, key), physicalOffset, storeTimestamp);
-      }
-    }
+  /** Indexes one record under each of `keyHashes` (see `indexKeyHash`). */
+  add(keyHashes: readonly number[], physicalOffset: number, storeTimestamp: number): void {
+    for (const hash of keyHashes) this.#put(hash, physicalOffset, storeTimestamp);
   }
 
   /** Writes buffered entries of the active file (no fsync). */

@@ -63,6 +63,14 @@ interface Batch {
   ops: ReadOp[];
 }
 
+/** Largest batch: bounded so several batches pipeline between the threads. */
+const BATCH_MAX_OPS = 512;
+const BATCH_MAX_BYTES = 1024 * 1024;
+
+function isFull(batch: Batch): boolean {
+  return batch.puts.length + batch.ops.length >= BATCH_MAX_OPS || batch.bytes >= BATCH_MAX_BYTES;
+}
+
 function emptyBatch(): Batch {
   return { puts: [], putWaiters: [], parts: [], bytes: 0, ops: [] };
 }
@@ -85,6 +93,7 @@ export class WorkerShardClient implements ShardClient {
   readonly #maxInFlight: number;
   readonly #onArrivals: ArrivalSink;
   #batch: Batch = emptyBatch();
+  #full: Batch[] = [];
   #scheduled = false;
   #inFlight: Batch[] = [];
   #waiters = new Map<number, Waiter>();
@@ -146,6 +155,7 @@ export class WorkerShardClient implements ShardClient {
       b.putWaiters.push({ resolve: resolve as (v: unknown) => void, reject });
       b.parts.push(req.records);
       b.bytes += req.records.length;
+      this.#sealIfFull();
       this.#schedule();
     });
   }
@@ -157,8 +167,15 @@ export class WorkerShardClient implements ShardClient {
       const id = this.#nextId++;
       this.#waiters.set(id, { resolve, reject });
       this.#batch.ops.push({ ...op, id } as ReadOp);
+      this.#sealIfFull();
       this.#schedule();
     });
+  }
+
+  #sealIfFull(): void {
+    if (!isFull(this.#batch)) return;
+    this.#full.push(this.#batch);
+    this.#batch = emptyBatch();
   }
 
   /** Sends what is queued, waits for it, then closes the worker. */
@@ -180,7 +197,7 @@ export class WorkerShardClient implements ShardClient {
   }
 
   #hasQueued(): boolean {
-    return this.#batch.puts.length > 0 || this.#batch.ops.length > 0;
+    return this.#full.length > 0 || this.#batch.puts.length > 0 || this.#batch.ops.length > 0;
   }
 
   #schedule(): void {
@@ -193,13 +210,17 @@ export class WorkerShardClient implements ShardClient {
   }
 
   #send(): void {
-    if (!this.#hasQueued() || this.#inFlight.length >= this.#maxInFlight) return;
-    const batch = this.#batch;
-    this.#batch = emptyBatch();
-    const payload = packPayload(batch);
-    const msg: ShardRequest = { kind: "batch", payload, puts: batch.puts, ops: batch.ops };
-    this.#inFlight.push(batch);
-    this.#worker.postMessage(msg, payload === null ? [] : [payload]);
+    while (this.#hasQueued() && this.#inFlight.length < this.#maxInFlight) {
+      let batch = this.#full.shift();
+      if (batch === undefined) {
+        batch = this.#batch;
+        this.#batch = emptyBatch();
+      }
+      const payload = packPayload(batch);
+      const msg: ShardRequest = { kind: "batch", payload, puts: batch.puts, ops: batch.ops };
+      this.#inFlight.push(batch);
+      this.#worker.postMessage(msg, payload === null ? [] : [payload]);
+    }
   }
 
   #onMessage(msg: ShardResponse): void {

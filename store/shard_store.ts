@@ -13,7 +13,7 @@
 import type { Clock } from "../common/clock.ts";
 import { systemClock } from "../common/clock.ts";
 import { getLogger } from "../common/log.ts";
-import { CommitLog } from "./commit_log.ts";
+import { CommitLog, type SpareSource } from "./commit_log.ts";
 import { Checkpoint, readCheckpoint } from "./checkpoint.ts";
 import { type FileIO, nodeFileIO } from "./file_io.ts";
 import { HandleCache } from "./handle_cache.ts";
@@ -58,6 +58,8 @@ export interface ShardStoreOptions {
   io?: FileIO;
   /** Clock (default `systemClock`). */
   clock?: Clock;
+  /** Zero-filled spare segments made off this thread (the shard worker passes one). */
+  spares?: SpareSource;
 }
 
 /** Result of a put batch. */
@@ -100,12 +102,16 @@ export class ShardStore {
     const io = options.io ?? nodeFileIO;
     const dir = `${config.storePathRootDir}/shard-${shard}`;
     io.mkdir(dir);
-    const warm = config.warmMapedFileEnable ?? config.flushDiskType === "SYNC_FLUSH";
+    // Zero-filled segments pay off whenever another thread fills them, and for
+    // SYNC_FLUSH even when this thread must (deno-platform.md pitfall 7).
+    const warm = config.warmMapedFileEnable ??
+      (options.spares !== undefined || config.flushDiskType === "SYNC_FLUSH");
     const commitLog = new CommitLog(`${dir}/commitlog`, {
       io,
       segmentBytes: config.mappedFileSizeCommitLog,
       baseOffset: shard * SHARD_OFFSET_SPAN,
       warm,
+      ...(options.spares === undefined ? {} : { spares: options.spares }),
     });
     const ctx: ShardContext = {
       shard,

@@ -11,6 +11,7 @@
 import { ShardStore } from "./shard_store.ts";
 import { type ShardResponse, toWireError, validateShardRequest } from "./shard_protocol.ts";
 import { runShardBatch } from "./shard_ops.ts";
+import { WorkerSpareAllocator } from "./spare_allocator.ts";
 
 const TICK_MAX_MS = 20;
 let store: ShardStore | undefined;
@@ -25,7 +26,7 @@ self.onmessage = (event: MessageEvent) => {
   switch (msg.kind) {
     case "open": {
       try {
-        store = ShardStore.open({ config: msg.config, shard: msg.shard });
+        store = ShardStore.open({ config: msg.config, shard: msg.shard, spares: new WorkerSpareAllocator() });
       } catch (error) {
         post({ kind: "openFailed", error: toWireError(error) });
         return;
