@@ -194,3 +194,40 @@ Deno.test("a long-polled pull wakes within milliseconds of a send and tags filte
     }
   });
 });
+
+Deno.test("a message whose listener fails is delivered again and later messages still arrive", async () => {
+  await withCluster(async (cluster) => {
+    const topic = "it_redeliver";
+    await cluster.createTopic(topic, 1);
+    const deliveries: string[] = [];
+    const consumer = new PushConsumer({
+      ...cluster.options("rd-c"),
+      groupName: "it_rd_group",
+      consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET",
+      listener: (messages) => {
+        for (const m of messages) {
+          const body = text(m.body);
+          deliveries.push(body);
+          if (body === "fail-once" && deliveries.filter((d) => d === body).length === 1) {
+            throw new Error("simulated failure");
+          }
+        }
+      },
+    }).subscribe(topic);
+    const producer = new Producer({ ...cluster.options("rd-p"), groupName: "rd_pg" });
+    try {
+      await consumer.start();
+      await producer.start();
+      await producer.send({ topic, body: "fail-once" });
+      await producer.send({ topic, body: "after" });
+      await waitFor(
+        () =>
+          deliveries.filter((d) => d === "fail-once").length === 2 && deliveries.includes("after"),
+        { timeoutMs: 20_000, message: "a redelivery" },
+      );
+    } finally {
+      await consumer.shutdown();
+      await producer.shutdown();
+    }
+  });
+});
