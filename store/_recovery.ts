@@ -100,7 +100,9 @@ export function redispatch(
   if (queue !== undefined) {
     queue.cq.put(s.queueOffset, { physicalOffset: s.physicalOffset, size: s.totalSize, tagsCode });
   }
-  if (wantIndex && keyHashes.length > 0) ctx.index.add(keyHashes, s.physicalOffset, s.storeTimestamp);
+  if (wantIndex && keyHashes.length > 0) {
+    ctx.index.add(keyHashes, s.physicalOffset, s.storeTimestamp);
+  }
 }
 
 /** What `recoverShard` found. */

@@ -279,9 +279,19 @@ function dispatch(
     for (const s of st.records) {
       const tx = s.sysFlag & TRANSACTION_MASK;
       keyHashes.length = 0;
-      const tagsCode = scanDispatch(bytes, s.propertiesStart, s.propertiesLength, st.queue.prefixHash, keyHashes);
+      const tagsCode = scanDispatch(
+        bytes,
+        s.propertiesStart,
+        s.propertiesLength,
+        st.queue.prefixHash,
+        keyHashes,
+      );
       if (tx !== TRANSACTION_PREPARED && tx !== TRANSACTION_ROLLBACK) {
-        st.queue.cq.put(s.queueOffset, { physicalOffset: s.physicalOffset, size: s.totalSize, tagsCode });
+        st.queue.cq.put(s.queueOffset, {
+          physicalOffset: s.physicalOffset,
+          size: s.totalSize,
+          tagsCode,
+        });
       }
       if (indexOn && tx !== TRANSACTION_ROLLBACK && keyHashes.length > 0) {
         ctx.index.add(keyHashes, s.physicalOffset, s.storeTimestamp);

@@ -112,6 +112,9 @@ export function getMessage(ctx: ShardContext, req: GetRequest): GetResult {
   };
 }
 
+const LOOK_GUESS_BYTES = 4096;
+const lookScratch = new Uint8Array(LOOK_GUESS_BYTES);
+
 /** The record stored at `physicalOffset`, or `undefined` when there is none there. */
 export function lookMessageByOffset(
   ctx: ShardContext,
@@ -121,19 +124,25 @@ export function lookMessageByOffset(
   if (physicalOffset < commitLog.minOffset || physicalOffset + 8 > commitLog.maxOffset) {
     return undefined;
   }
-  const head = new Uint8Array(8);
-  if (commitLog.read(physicalOffset, head) < 8) return undefined;
-  const size = new DataView(head.buffer).getInt32(0);
+  // One read usually covers the whole record; a larger one needs a second read.
+  const guess = Math.min(LOOK_GUESS_BYTES, commitLog.maxOffset - physicalOffset);
+  const n = commitLog.read(physicalOffset, lookScratch.subarray(0, guess));
+  if (n < 8) return undefined;
+  const size = new DataView(lookScratch.buffer).getInt32(0);
   if (
     size <= 8 || size > ctx.config.maxMessageSize + 65536 ||
     physicalOffset + size > commitLog.maxOffset
   ) {
     return undefined;
   }
-  const bytes = new Uint8Array(size);
-  if (commitLog.read(physicalOffset, bytes) < size) return undefined;
-  const view = new DataView(bytes.buffer);
-  const s = summarizeRecord(view, 0, size);
+  let bytes: Uint8Array;
+  if (size <= n) {
+    bytes = lookScratch.slice(0, size);
+  } else {
+    bytes = new Uint8Array(size);
+    if (commitLog.read(physicalOffset, bytes) < size) return undefined;
+  }
+  const s = summarizeRecord(new DataView(bytes.buffer), 0, size);
   if (s === undefined || s.physicalOffset !== physicalOffset) return undefined;
   return bytes;
 }

@@ -13,7 +13,7 @@ import { BrokerError } from "../common/errors.ts";
 import type { Clock } from "../common/clock.ts";
 import type { FileIO } from "./file_io.ts";
 import { ShardStore } from "./shard_store.ts";
-import { runShardBatch } from "./shard_ops.ts";
+import { runShardBatch, unpackResult } from "./shard_ops.ts";
 import {
   decodePutResults,
   type OpResult,
@@ -235,18 +235,18 @@ export class WorkerShardClient implements ShardClient {
       const results = decodePutResults(msg.putResults, batch.puts.length);
       batch.putWaiters.forEach((w, i) => w.resolve(results[i]));
     }
-    this.#settle(msg.results);
+    this.#settle(msg.results, msg.packed);
     if (msg.arrivals.length > 0) this.#onArrivals(msg.arrivals);
     this.#send();
   }
 
-  #settle(results: OpResult[]): void {
+  #settle(results: OpResult[], packed: ArrayBuffer | null): void {
     for (const r of results) {
       const waiter = this.#waiters.get(r.id);
       if (waiter === undefined) continue;
       this.#waiters.delete(r.id);
       if (r.error !== undefined) waiter.reject(fromWireError(r.error));
-      else waiter.resolve(r.value);
+      else waiter.resolve(unpackResult(r, packed));
     }
   }
 
@@ -357,7 +357,7 @@ export class LocalShardClient implements ShardClient {
       const waiter = this.#waiters.get(r.id);
       this.#waiters.delete(r.id);
       if (r.error !== undefined) waiter?.reject(fromWireError(r.error));
-      else waiter?.resolve(r.value);
+      else waiter?.resolve(unpackResult(r, out.packed));
     }
     if (out.arrivals.length > 0) this.#onArrivals(out.arrivals);
   }

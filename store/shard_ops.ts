@@ -22,6 +22,7 @@ export interface ShardBatchOutput {
   results: OpResult[];
   arrivals: MessageArrival[];
   transfer: ArrayBuffer[];
+  packed: ArrayBuffer | null;
 }
 
 /** Runs every put of the batch in one `putBatch`, then each read op in order. */
@@ -29,26 +30,61 @@ export function runShardBatch(
   store: ShardStore,
   batch: { payload: ArrayBuffer | null; puts: PutOp[]; ops: ReadOp[] },
 ): ShardBatchOutput {
-  const out: ShardBatchOutput = { putResults: null, results: [], arrivals: [], transfer: [] };
+  const out: ShardBatchOutput = {
+    putResults: null,
+    results: [],
+    arrivals: [],
+    transfer: [],
+    packed: null,
+  };
   if (batch.puts.length > 0 && batch.payload !== null) {
     const put = store.putBatch(new Uint8Array(batch.payload), batch.puts);
     out.putResults = encodePutResults(put.results);
     out.arrivals = put.arrivals;
     out.transfer.push(out.putResults.buffer as ArrayBuffer);
   }
+  // Byte results travel in one packed buffer: one transfer per batch, not one per op.
+  const chunks: Uint8Array[] = [];
+  let packedBytes = 0;
+  const pack = (bytes: Uint8Array): [number, number] => {
+    chunks.push(bytes);
+    packedBytes += bytes.length;
+    return [packedBytes - bytes.length, bytes.length];
+  };
   for (const op of batch.ops) {
     try {
       const value = runOp(store, op);
-      if (value instanceof Uint8Array) out.transfer.push(value.buffer as ArrayBuffer);
-      else if (value !== null && typeof value === "object" && "messages" in value) {
-        out.transfer.push((value.messages as Uint8Array).buffer as ArrayBuffer);
+      if (value instanceof Uint8Array) {
+        out.results.push({ id: op.id, bytes: pack(value) });
+      } else if (value !== null && typeof value === "object" && "messages" in value) {
+        const { messages, ...rest } = value as { messages: Uint8Array };
+        out.results.push({ id: op.id, value: rest, bytes: pack(messages) });
+      } else {
+        out.results.push({ id: op.id, value });
       }
-      out.results.push({ id: op.id, value });
     } catch (error) {
       out.results.push({ id: op.id, error: toWireError(error) });
     }
   }
+  if (chunks.length > 0) {
+    const packed = new Uint8Array(packedBytes);
+    let pos = 0;
+    for (const chunk of chunks) {
+      packed.set(chunk, pos);
+      pos += chunk.length;
+    }
+    out.packed = packed.buffer;
+    out.transfer.push(packed.buffer);
+  }
   return out;
+}
+
+/** Rebuilds an op's value on the receiving side, copying its bytes out of the packed buffer. */
+export function unpackResult(result: OpResult, packed: ArrayBuffer | null): unknown {
+  if (result.bytes === undefined || packed === null) return result.value;
+  const bytes = new Uint8Array(packed, result.bytes[0], result.bytes[1]).slice();
+  if (result.value === undefined) return bytes;
+  return { ...(result.value as object), messages: bytes };
 }
 
 function runOp(store: ShardStore, op: ReadOp): unknown {

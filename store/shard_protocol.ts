@@ -62,6 +62,8 @@ export interface WireError {
 export interface OpResult {
   id: number;
   value?: unknown;
+  /** `[start, length]` of the op's bytes in the response's packed buffer. */
+  bytes?: [number, number];
   error?: WireError;
 }
 
@@ -74,6 +76,7 @@ export type ShardResponse =
     putResults: Float64Array | null;
     results: OpResult[];
     arrivals: MessageArrival[];
+    packed: ArrayBuffer | null;
   }
   | { kind: "closed" };
 

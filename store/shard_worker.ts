@@ -26,7 +26,11 @@ self.onmessage = (event: MessageEvent) => {
   switch (msg.kind) {
     case "open": {
       try {
-        store = ShardStore.open({ config: msg.config, shard: msg.shard, spares: new WorkerSpareAllocator() });
+        store = ShardStore.open({
+          config: msg.config,
+          shard: msg.shard,
+          spares: new WorkerSpareAllocator(),
+        });
       } catch (error) {
         post({ kind: "openFailed", error: toWireError(error) });
         return;
@@ -44,6 +48,7 @@ self.onmessage = (event: MessageEvent) => {
         putResults: out.putResults,
         results: out.results,
         arrivals: out.arrivals,
+        packed: out.packed,
       }, out.transfer);
       return;
     }

@@ -20,12 +20,17 @@ export class WorkerSpareAllocator implements SpareSource {
 
   /** Starts the allocator worker. */
   constructor() {
-    this.#worker = new Worker(new URL("./segment_allocator_worker.ts", import.meta.url), { type: "module" });
+    this.#worker = new Worker(new URL("./segment_allocator_worker.ts", import.meta.url), {
+      type: "module",
+    });
     this.#worker.onmessage = (event: MessageEvent<{ path: string; error?: string }>) => {
       this.#pending = false;
       if (this.#closed) return;
       if (event.data.error !== undefined) {
-        log.warn("Cannot prepare a spare segment", { path: event.data.path, error: event.data.error });
+        log.warn("Cannot prepare a spare segment", {
+          path: event.data.path,
+          error: event.data.error,
+        });
         return;
       }
       this.#ready = event.data.path;
