@@ -1,11 +1,21 @@
 /**
- * The TypeScript RocketMQ client: `Producer`, `PushConsumer`,
- * `PullConsumer`, `AdminClient` and their types.
+ * The TypeScript RocketMQ client: `Producer`, `PushConsumer`, `PullConsumer`
+ * (lite pull), `AdminClient`, queue allocation strategies, queue selectors,
+ * errors and types. See README.md for how it works.
+ *
+ * ```ts ignore
+ * import { Producer } from "./mod.ts";
+ * const producer = new Producer({ groupName: "pg", namesrvAddr: "127.0.0.1:9876" });
+ * await producer.start();
+ * await producer.send({ topic: "T", body: "hello", tags: "TagA" });
+ * await producer.shutdown();
+ * ```
  *
  * @module
  */
 export { Producer } from "./producer.ts";
 export type { ProducerOptions, SendOptions, SendResult } from "./producer.ts";
+export type { SendStatus } from "./client_api.ts";
 export { PushConsumer } from "./push_consumer.ts";
 export type {
   ConsumeContext,
@@ -13,8 +23,6 @@ export type {
   MessageListener,
   PushConsumerOptions,
 } from "./push_consumer.ts";
-export type { Message, MessageView } from "./message.ts";
-export type { MessageQueue } from "./message_queue.ts";
 export { PullConsumer } from "./pull_consumer.ts";
 export type { PullConsumerOptions } from "./pull_consumer.ts";
 export { AdminClient } from "./admin_client.ts";
@@ -26,3 +34,24 @@ export type {
   TopicOffset,
   TopicSettings,
 } from "./admin_client.ts";
+export type { ClientOptions } from "./client_instance.ts";
+export type { ConsumeFromWhere, MessageModel } from "./heartbeat_data.ts";
+export type { Message, MessageView } from "./message.ts";
+export type { MessageQueue } from "./message_queue.ts";
+export {
+  allocateAveragely,
+  allocateAveragelyByCircle,
+  allocateByConfig,
+  allocateByConsistentHash,
+  allocateStrategy,
+} from "./allocate_strategy.ts";
+export type {
+  AllocateContext,
+  AllocateStrategy,
+  AllocateStrategyName,
+} from "./allocate_strategy.ts";
+export { selectByHash, selectRandom } from "./queue_selector.ts";
+export type { MessageQueueSelector } from "./queue_selector.ts";
+export { MQClientError, MQResponseError } from "./errors.ts";
+export type { MQClientErrorCode } from "./errors.ts";
+export type { TopicRouteData } from "./topic_route.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { AdminClient } from "../../client/mod.ts";
-import type { ClientOptions } from "../../client/client_instance.ts";
+import type { ClientOptions } from "../../client/mod.ts";
 import { type RunningProcess, startNameServer, startProcess } from "../harness.ts";
 
 /** Ready line of `broker/main.ts`; group 1 is the port. */
