@@ -1,0 +1,94 @@
+/**
+ * Goal: the command line is checked before anything is sent. Method: run `runMqadmin` in
+ * process with captured output and no server; every case fails or succeeds without a socket.
+ */
+import assert from "node:assert/strict";
+import { ADMIN_COMMANDS, runMqadmin } from "./mod.ts";
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runMqadmin(args, {
+    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
+    env: (name) => env[name],
+  });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+Deno.test("runMqadmin() lists every command when no command is given", async () => {
+  const r = await run([]);
+  assert.equal(r.code, 0);
+  for (const c of ADMIN_COMMANDS) assert.match(r.out, new RegExp(`\\b${c.name}\\b`));
+  assert.equal(ADMIN_COMMANDS.length, 22);
+});
+
+Deno.test("runMqadmin() shows a command's flags for help <command>", async () => {
+  const r = await run(["help", "updateTopic"]);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /-t, --topic <topic> +Topic name \(required\)/);
+  assert.match(r.out, /-w, --writeQueueNums/);
+  assert.match(r.out, /-n, --namesrvAddr/);
+});
+
+Deno.test("runMqadmin() exits 2 on an unknown command", async () => {
+  const r = await run(["noSuchCommand"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /Unknown command "noSuchCommand"/);
+});
+
+Deno.test("runMqadmin() exits 2 naming the flag when a required flag is missing", async () => {
+  const r = await run(["topicRoute", "-n", "127.0.0.1:9"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /Missing required option: -t, --topic/);
+});
+
+Deno.test("runMqadmin() exits 2 on an unknown flag", async () => {
+  const r = await run(["topicList", "-n", "127.0.0.1:9", "-z", "1"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /Unknown option '-z'/);
+});
+
+Deno.test("runMqadmin() exits 2 when neither -b nor -c is given to updateTopic", async () => {
+  const r = await run(["updateTopic", "-n", "127.0.0.1:9", "-t", "T"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /give -b <brokerAddr> or -c <clusterName>/);
+});
+
+Deno.test("runMqadmin() exits 2 on a non-numeric queue count", async () => {
+  const r = await run([
+    "updateTopic",
+    "-n",
+    "127.0.0.1:9",
+    "-t",
+    "T",
+    "-b",
+    "127.0.0.1:9",
+    "-r",
+    "x",
+  ]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /Invalid value for --readQueueNums: "x"/);
+});
+
+Deno.test("runMqadmin() exits 2 on an illegal topic name before sending", async () => {
+  const r = await run(["updateTopic", "-n", "127.0.0.1:9", "-t", "a b", "-b", "127.0.0.1:9"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /Invalid topic name "a b"/);
+});
+
+Deno.test("runMqadmin() exits 2 when no name server address is known", async () => {
+  const r = await run(["topicList"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /NAMESRV_ADDR/);
+});
+
+Deno.test("runMqadmin() exits 1 and names the name server when it refuses connections", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  const started = performance.now();
+  const r = await run(["topicList"], { NAMESRV_ADDR: `127.0.0.1:${port}` });
+  assert.equal(r.code, 1);
+  assert.match(r.err, new RegExp(`name server 127\\.0\\.0\\.1:${port} is unreachable`));
+  assert.ok(performance.now() - started < 3000);
+});

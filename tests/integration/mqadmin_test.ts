@@ -1,0 +1,192 @@
+/**
+ * Goal: every mqadmin command works against a running name server and broker. Method: start
+ * both in this process on free ports with a temporary store, run `runMqadmin` with captured
+ * output through a topic's life (create, send, query, consume, progress, reset, delete), and
+ * run `cli/main.ts` once as a process to check the exit code of a bad command line.
+ */
+import assert from "node:assert/strict";
+import { runMqadmin } from "../../cli/admin/mod.ts";
+import { startNameServer } from "../../namesrv/mod.ts";
+import { startBroker } from "../../broker/mod.ts";
+
+interface Result {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function mqadmin(args: string[]): Promise<Result> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runMqadmin(args, {
+    io: { out: (t) => out.push(t), err: (t) => err.push(t) },
+  });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+async function ok(args: string[]): Promise<string> {
+  const r = await mqadmin(args);
+  assert.equal(r.code, 0, `${args.join(" ")} failed: ${r.err}`);
+  return r.out;
+}
+
+async function until(what: string, fn: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await fn()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+Deno.test("mqadmin commands work against a running name server and broker", async (t) => {
+  const namesrv = await startNameServer({
+    overrides: { listenPort: "0", bindAddress: "127.0.0.1" },
+  });
+  const n = ["-n", `127.0.0.1:${namesrv.port}`];
+  const broker = await startBroker({
+    config: {
+      listenPort: 0,
+      bindAddress: "127.0.0.1",
+      brokerIP1: "127.0.0.1",
+      brokerName: "broker-a",
+      namesrvAddr: `127.0.0.1:${namesrv.port}`,
+    },
+    tempStore: true,
+  });
+  const b = broker.address;
+  try {
+    await t.step("cluster and broker views", async () => {
+      assert.match(
+        await ok(["clusterList", ...n]),
+        new RegExp(`DefaultCluster +broker-a +0 +${b}`),
+      );
+      assert.match(await ok(["brokerStatus", ...n, "-b", b]), /brokerVersionDesc +: V4_9_4/);
+      assert.match(
+        await ok(["getBrokerConfig", ...n, "-c", "DefaultCluster"]),
+        /brokerName +=  broker-a/,
+      );
+      const upd = await mqadmin(["updateBrokerConfig", ...n, "-b", b, "-k", "a", "-v", "1"]);
+      assert.equal(upd.code, 1);
+      assert.match(upd.err, /request type 25 not supported/);
+    });
+    await t.step("topic life: create, route, status, send, query", async () => {
+      assert.match(
+        await ok([
+          "updateTopic",
+          ...n,
+          "-t",
+          "OpsTopic",
+          "-c",
+          "DefaultCluster",
+          "-r",
+          "2",
+          "-w",
+          "2",
+        ]),
+        new RegExp(`create topic to ${b} success`),
+      );
+      await until(
+        "route",
+        async () => (await mqadmin(["topicRoute", ...n, "-t", "OpsTopic"])).code === 0,
+      );
+      assert.match(await ok(["topicList", ...n]), /^OpsTopic$/m);
+      assert.match(
+        await ok(["topicRoute", ...n, "-t", "OpsTopic", "-l"]),
+        /broker-a +\S+ +2 +2 +6/,
+      );
+      for (const body of ["one", "two", "three"]) {
+        assert.match(
+          await ok([
+            "sendMessage",
+            ...n,
+            "-t",
+            "OpsTopic",
+            "-p",
+            body,
+            "-k",
+            "key-1",
+            "-b",
+            "broker-a",
+            "-i",
+            "1",
+          ]),
+          /broker-a +1 +SEND_OK/,
+        );
+      }
+      assert.match(await ok(["topicStatus", ...n, "-t", "OpsTopic"]), /broker-a +1 +0 +3 /);
+      const byKey = await ok(["queryMsgByKey", ...n, "-t", "OpsTopic", "-k", "key-1"]);
+      const id = byKey.split("\n")[1]?.split(/\s+/)[0] ?? "";
+      assert.equal(byKey.split("\n").length, 4);
+      assert.match(await ok(["queryMsgById", ...n, "-i", id]), /Keys +: \[key-1\]/);
+      assert.match(
+        await ok([
+          "queryMsgByOffset",
+          ...n,
+          "-t",
+          "OpsTopic",
+          "-b",
+          "broker-a",
+          "-i",
+          "1",
+          "-o",
+          "2",
+        ]),
+        /Message Body +: three/,
+      );
+      const consumed = await ok(["consumeMessage", ...n, "-t", "OpsTopic", "-c", "2"]);
+      assert.match(consumed, /Consumed 2 message\(s\)/);
+    });
+    await t.step("groups: create, progress, reset, connections, delete", async () => {
+      assert.match(await ok(["updateSubGroup", ...n, "-g", "OpsGroup", "-b", b]), /success/);
+      const reset = await mqadmin([
+        "resetOffsetByTime",
+        ...n,
+        "-g",
+        "OpsGroup",
+        "-t",
+        "OpsTopic",
+        "-s",
+        "now",
+      ]);
+      assert.equal(reset.code, 0, reset.err);
+      assert.match(reset.out, /broker-a +1 +3/);
+      assert.match(
+        await ok(["consumerProgress", ...n, "-g", "OpsGroup"]),
+        /OpsTopic +broker-a +1 +3 +3 +N\/A +0/,
+      );
+      await ok(["resetOffsetByTime", ...n, "-g", "OpsGroup", "-t", "OpsTopic", "-s", "0"]);
+      assert.match(await ok(["consumerProgress", ...n, "-g", "OpsGroup"]), /Diff Total: 3/);
+      assert.match(await ok(["statsAll", ...n, "-t", "OpsTopic"]), /OpsTopic +OpsGroup +3/);
+      const conn = await mqadmin(["consumerConnection", ...n, "-g", "OpsGroup"]);
+      assert.equal(conn.code, 1);
+      assert.match(conn.err, /not online/);
+      const prod = await mqadmin(["producerConnection", ...n, "-g", "nobody", "-t", "OpsTopic"]);
+      assert.equal(prod.code, 1);
+      assert.match(prod.err, /not exist/);
+      assert.match(await ok(["clusterSendMsgRT", ...n, "-a", "3"]), /broker-a +[\d.]+ +3 +0/);
+      assert.match(await ok(["deleteSubGroup", ...n, "-g", "OpsGroup", "-b", b]), /success/);
+      assert.match(
+        await ok(["deleteTopic", ...n, "-t", "OpsTopic", "-c", "DefaultCluster"]),
+        /success/,
+      );
+      await until(
+        "route gone",
+        async () => (await mqadmin(["topicRoute", ...n, "-t", "OpsTopic"])).code === 1,
+      );
+    });
+  } finally {
+    await broker.close();
+    await namesrv.close();
+  }
+});
+
+Deno.test("cli/main.ts exits 2 and says what is wrong on a missing flag", async () => {
+  const main = new URL("../../cli/main.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", main, "topicRoute", "-n", "127.0.0.1:9"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 2);
+  assert.match(new TextDecoder().decode(out.stderr), /Missing required option: -t, --topic/);
+});
