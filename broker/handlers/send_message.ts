@@ -131,35 +131,9 @@ export async function handleSendMessage(
       `the broker[${rt.settings.brokerName}] sending transaction message is forbidden`,
     );
   }
-  const sysFlag = config.topicFilterType === "MULTI_TAG"
-    ? header.sysFlag | MessageSysFlag.MULTI_TAGS_FLAG
-    : header.sysFlag;
-  const bornHost = safeAddress(ctx.channel.remoteAddress);
-  const base = {
-    topic,
-    queueId,
-    sysFlag,
-    bornTimestamp: header.bornTimestamp,
-    bornHost,
-    storeHost: rt.storeHost,
-    reconsumeTimes: header.reconsumeTimes,
-    preparedTransactionOffset: 0,
-  };
-  let messages: MessageToStore[];
-  if (batch) {
-    const entries = decodeBatchBody(body, BATCH_MAX_MESSAGES);
-    if (entries.length === 0) {
-      return fail(request, ResponseCode.MESSAGE_ILLEGAL, "the batch is empty");
-    }
-    messages = entries.map((e) => ({
-      ...base,
-      flag: e.flag,
-      body: e.body,
-      properties: finishProperties(rt, decodeProperties(e.properties)),
-    }));
-  } else {
-    messages = [{ ...base, flag: header.flag, body, properties: finishProperties(rt, properties) }];
-  }
+  const input = { header, topic, queueId, config, body, properties, batch };
+  const messages = buildMessages(rt, ctx, input);
+  if (!Array.isArray(messages)) return messages;
   const result = await rt.store.putMessages(messages);
   const mapped = putStatusToResponse(result.status);
   if (result.stored.length === 0) {
@@ -170,19 +144,67 @@ export async function handleSendMessage(
     );
   }
   rt.stats.putMessageCount += result.stored.length;
-  const first = result.stored[0];
+  const msgIds = result.stored.map((s) => createOffsetMessageId(rt.storeHost, s.physicalOffset));
   return createResponse(request, mapped.code, {
     remark: mapped.remark,
     extFields: {
-      msgId: result.stored.map((s) => createOffsetMessageId(rt.storeHost, s.physicalOffset)).join(
-        ",",
-      ),
+      msgId: msgIds.join(","),
       queueId: String(queueId),
-      queueOffset: String(first?.queueOffset ?? 0),
+      queueOffset: String(result.stored[0]?.queueOffset ?? 0),
       MSG_REGION: rt.settings.regionId,
       TRACE_ON: String(rt.settings.traceOn),
     },
   });
+}
+
+interface BuildInput {
+  header: SendHeader;
+  topic: string;
+  queueId: number;
+  config: TopicConfig;
+  body: Uint8Array;
+  properties: Map<string, string>;
+  batch: boolean;
+}
+
+/** The records of one send, or the refusal of an empty batch. */
+function buildMessages(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+  input: BuildInput,
+): MessageToStore[] | RemotingCommand {
+  const { header, config } = input;
+  const sysFlag = config.topicFilterType === "MULTI_TAG"
+    ? header.sysFlag | MessageSysFlag.MULTI_TAGS_FLAG
+    : header.sysFlag;
+  const base = {
+    topic: input.topic,
+    queueId: input.queueId,
+    sysFlag,
+    bornTimestamp: header.bornTimestamp,
+    bornHost: safeAddress(ctx.channel.remoteAddress),
+    storeHost: rt.storeHost,
+    reconsumeTimes: header.reconsumeTimes,
+    preparedTransactionOffset: 0,
+  };
+  if (!input.batch) {
+    return [{
+      ...base,
+      flag: header.flag,
+      body: input.body,
+      properties: finishProperties(rt, input.properties),
+    }];
+  }
+  const entries = decodeBatchBody(input.body, BATCH_MAX_MESSAGES);
+  if (entries.length === 0) {
+    return fail(ctx.request, ResponseCode.MESSAGE_ILLEGAL, "the batch is empty");
+  }
+  return entries.map((e) => ({
+    ...base,
+    flag: e.flag,
+    body: e.body,
+    properties: finishProperties(rt, decodeProperties(e.properties)),
+  }));
 }
 
 function checkTopic(
