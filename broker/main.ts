@@ -37,7 +37,8 @@ async function write(
   }
 }
 
-function waitForSignal(): Promise<Deno.Signal> {
+/** Installs SIGTERM/SIGINT listeners now (before the ready line) and resolves on the first signal. */
+function listenForSignal(): Promise<Deno.Signal> {
   const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
   const { promise, resolve } = Promise.withResolvers<Deno.Signal>();
   for (const signal of signals) Deno.addSignalListener(signal, () => resolve(signal));
@@ -79,6 +80,7 @@ async function main(args: string[]): Promise<number> {
       await write(Deno.stdout, formatConfig(settingsFromConfig(config)));
       return 0;
     }
+    const signalled = listenForSignal();
     const broker = await startBroker({
       ...(file === undefined ? {} : { file }),
       overrides: overrides ?? {},
@@ -90,7 +92,7 @@ async function main(args: string[]): Promise<number> {
         namesrvAddr ?? ""
       }\n`,
     );
-    const signal = await waitForSignal();
+    const signal = await signalled;
     log.info("Shutting down", { signal });
     await broker.close();
     return 0;

@@ -34,7 +34,8 @@ async function write(
   }
 }
 
-function waitForSignal(): Promise<Deno.Signal> {
+/** Installs SIGTERM/SIGINT listeners now (before the ready line) and resolves on the first signal. */
+function listenForSignal(): Promise<Deno.Signal> {
   const { promise, resolve } = Promise.withResolvers<Deno.Signal>();
   for (const signal of ["SIGTERM", "SIGINT"] as Deno.Signal[]) {
     Deno.addSignalListener(signal, () => resolve(signal));
@@ -67,6 +68,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const bind = values.bind;
+  const signalled = listenForSignal();
   const namesrv = await startNameServer({
     overrides: { listenPort: values["namesrv-port"], bindAddress: bind },
   });
@@ -80,6 +82,7 @@ async function main(args: string[]): Promise<number> {
         listenPort: Number(values["broker-port"]),
         bindAddress: bind,
         brokerIP1: bind === "0.0.0.0" ? "127.0.0.1" : bind,
+        brokerIP2: bind === "0.0.0.0" ? "127.0.0.1" : bind,
         namesrvAddr,
         ...(values.configFile === undefined
           ? { storePathRootDir: values.store, brokerName: "broker-a" }
@@ -97,7 +100,7 @@ async function main(args: string[]): Promise<number> {
       `(VIP port ${broker.vipPort}), store ${broker.settings.storePathRootDir}\n` +
       `Ready: use namesrvAddr=${namesrvAddr}. Press Ctrl-C to stop.\n`,
   );
-  const signal = await waitForSignal();
+  const signal = await signalled;
   log.info("Shutting down", { signal });
   await broker.close();
   await namesrv.close();
