@@ -3,8 +3,8 @@
  * `benchmark/producer.sh` and `consumer.sh`.
  *
  * ```
- * deno task mqbench producer -n 127.0.0.1:9876 -t BenchmarkTest -s 1024 -w 64 -d 30
- * deno task mqbench consumer -n 127.0.0.1:9876 -t BenchmarkTest -c 1000000 --group drain1
+ * deno task mqbench producer -n 127.0.0.1:9876 -t BenchTopic -s 1024 -w 64 -d 30
+ * deno task mqbench consumer -n 127.0.0.1:9876 -t BenchTopic -c 1000000 --group drain1
  * deno task mqbench e2e      -n 127.0.0.1:9876 -t E2E --rate 5000 -d 20 --json
  * deno task mqbench startup  --port 10911 -- deno run -A broker/main.ts -c broker.properties
  * ```

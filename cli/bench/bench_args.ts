@@ -67,13 +67,13 @@ export const BENCH_USAGE = `usage:
           [--driver client|raw] [--from first|last] [--idle-stop <s>] [--broker-pid <pid>]
           [--flush-mode-note <text>] [--timeout-ms <ms>] [--json]
   mqbench startup --port <port> [--json] [-d <seconds>] -- <command> [args...]
-defaults: -n 127.0.0.1:9876 -t BenchmarkTest -s 1024 -w 64 -d 10 (300 when -c is given)
+defaults: -n 127.0.0.1:9876 -t BenchTopic -s 1024 -w 64 -d 10 (300 when -c is given)
           --rate 5000 --group benchmark_consumer --queues 8 --driver client --from first
 `;
 
 const OPTIONS = {
   namesrv: { type: "string", short: "n", default: "127.0.0.1:9876" },
-  topic: { type: "string", short: "t", default: "BenchmarkTest" },
+  topic: { type: "string", short: "t", default: "BenchTopic" },
   size: { type: "string", short: "s", default: "1024" },
   workers: { type: "string", short: "w", default: "64" },
   duration: { type: "string", short: "d" },

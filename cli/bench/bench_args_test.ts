@@ -24,7 +24,7 @@ Deno.test("parseBenchArgs() fills the defaults when only the mode is given", () 
   const options = ok(["producer"]);
   assert.equal(options.mode, "producer");
   assert.equal(options.namesrvAddr, "127.0.0.1:9876");
-  assert.equal(options.topic, "BenchmarkTest");
+  assert.equal(options.topic, "BenchTopic");
   assert.equal(options.bodyBytes, 1024);
   assert.equal(options.workers, 64);
   assert.equal(options.durationSec, 10);

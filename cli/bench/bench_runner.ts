@@ -242,6 +242,7 @@ export async function runBench(options: BenchOptions, print: LinePrinter): Promi
     ? undefined
     : await ProcessSampler.open(options.brokerPid);
   const target = await prepareTarget(options);
+  for (const warning of target.warnings) print(`warning: ${warning}`);
   const watch = new BrokerWatch(sampler);
   const run = options.mode === "producer"
     ? runProducer

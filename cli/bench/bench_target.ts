@@ -26,6 +26,8 @@ export interface BenchTarget {
   queues: TargetQueue[];
   flushMode: string;
   flushModeSource: "broker" | "flag" | "unknown";
+  /** Problems that did not stop the run (a topic the broker refused to create, ...). */
+  warnings: string[];
 }
 
 type Route = Awaited<ReturnType<AdminClient["topicRoute"]>>;
@@ -127,17 +129,26 @@ export async function prepareTarget(options: BenchOptions): Promise<BenchTarget>
         code: "NO_BROKER",
       });
     }
+    const warnings: string[] = [];
+    let wanted = 0;
     if (options.queues > 0) {
       const settings = { readQueueNums: options.queues, writeQueueNums: options.queues };
       for (const addr of masters) {
-        await admin.createTopic(options.topic, { brokerAddr: addr }, settings);
+        try {
+          await admin.createTopic(options.topic, { brokerAddr: addr }, settings);
+          wanted += options.queues;
+        } catch (error) {
+          // A Java broker refuses to update its system topics (BenchmarkTest, ...): use the route as is.
+          warnings.push(error instanceof Error ? error.message : String(error));
+        }
       }
     }
-    const queues = await waitForRoute(admin, options, options.queues * masters.length);
+    const queues = await waitForRoute(admin, options, wanted);
     const brokerAddrs = [...new Set(queues.map((q) => q.addr))];
     return {
       brokerAddrs,
       queues,
+      warnings,
       ...await flushModeOf(admin, brokerAddrs, options.flushModeNote),
     };
   } finally {
