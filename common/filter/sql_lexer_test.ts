@@ -86,7 +86,9 @@ Deno.test("tokenizeSql() records positions and ends with an end token", () => {
 });
 
 Deno.test("tokenizeSql() throws FilterError with the position when a character is unknown", () => {
-  for (const [text, position] of [["a != 1", 2], ["a.b", 1], ["a = \"x\"", 4], ["a\u00a0", 1]] as const) {
+  for (
+    const [text, position] of [["a != 1", 2], ["a.b", 1], ['a = "x"', 4], ["a\u00a0", 1]] as const
+  ) {
     assert.throws(() => tokenizeSql(text), (error: unknown) => {
       assert.ok(error instanceof FilterError);
       assert.equal(error.position, position);

@@ -101,11 +101,7 @@ class SqlParser {
   }
 
   #or(): SqlNode {
-    return this.#logic("OR", () => this.#and());
-  }
-
-  #and(): SqlNode {
-    return this.#logic("AND", () => this.#equality());
+    return this.#logic("OR", () => this.#logic("AND", () => this.#equality()));
   }
 
   #logic(keyword: "AND" | "OR", operand: () => SqlNode): SqlNode {

@@ -144,7 +144,10 @@ Deno.test("parseSqlExpression() refuses input longer or deeper than the limits",
   refuses(deep, SQL_FILTER_MAX_DEPTH, /nested deeper than 64 levels/);
   refuses(`${"NOT ".repeat(1000)}a`, 4 * SQL_FILTER_MAX_DEPTH, /nested deeper/);
   refuses(`a${" = TRUE".repeat(SQL_FILTER_MAX_DEPTH)}`, 2 + 7 * 63, /nested deeper/);
-  assert.equal(shape(`${"(".repeat(SQL_FILTER_MAX_DEPTH - 1)}a${")".repeat(SQL_FILTER_MAX_DEPTH - 1)}`), "a");
+  assert.equal(
+    shape(`${"(".repeat(SQL_FILTER_MAX_DEPTH - 1)}a${")".repeat(SQL_FILTER_MAX_DEPTH - 1)}`),
+    "a",
+  );
 });
 
 Deno.test("parseSqlExpression() accepts a long flat OR chain without deep recursion", () => {
