@@ -63,7 +63,7 @@ Deno.test("mqadmin commands work against a running name server and broker", asyn
       assert.match(await ok(["brokerStatus", ...n, "-b", b]), /brokerVersionDesc +: V4_9_4/);
       assert.match(
         await ok(["getBrokerConfig", ...n, "-c", "DefaultCluster"]),
-        /brokerName +=  broker-a/,
+        /brokerName +=\s+broker-a/,
       );
       const upd = await mqadmin(["updateBrokerConfig", ...n, "-b", b, "-k", "a", "-v", "1"]);
       assert.equal(upd.code, 1);

@@ -1,0 +1,172 @@
+/**
+ * Read views of one broker for the admin API, computed from its `BrokerController`: broker
+ * overview, topics with per-queue offsets, consumer groups with per-queue lag, connections.
+ *
+ * Runs on: main thread
+ * @module
+ */
+import type { BrokerController } from "../broker/mod.ts";
+
+/** Static facts about the process the API runs in (given by the composition root). */
+export interface BrokerInfo {
+  /** Name server list the broker registers with. */
+  namesrvAddr?: string;
+  /** Version text shown on the dashboard. */
+  version?: string;
+}
+
+/** One queue of a topic. */
+export interface QueueView {
+  queueId: number;
+  minOffset: number;
+  maxOffset: number;
+}
+
+/** One queue of a group's topic. */
+export interface GroupQueueView {
+  topic: string;
+  queueId: number;
+  brokerOffset: number;
+  consumerOffset: number;
+  lag: number;
+}
+
+/** The broker overview. */
+export function brokerView(controller: BrokerController, info: BrokerInfo) {
+  const s = controller.settings;
+  return {
+    clusterName: s.brokerClusterName,
+    brokerName: s.brokerName,
+    brokerId: s.brokerId,
+    brokerRole: s.brokerRole,
+    flushDiskType: s.flushDiskType,
+    address: controller.address,
+    namesrvAddr: info.namesrvAddr ?? s.namesrvAddr ?? "",
+    version: info.version ?? "V4_9_4",
+    bootTimestamp: controller.stats.bootTimestamp,
+    uptimeMs: controller.clock.now() - controller.stats.bootTimestamp,
+    putMessageCount: controller.stats.putMessageCount,
+    getMessageCount: controller.stats.getMessageCount,
+    commitLogMaxOffset: controller.store.maxPhysicalOffset(),
+    topicCount: controller.topics.all().length,
+    groupCount: controller.groups.all().length,
+    consumerGroupsOnline: controller.consumers.groups().length,
+    producerGroupsOnline: controller.producers.groups().length,
+    storePathRootDir: s.storePathRootDir,
+  };
+}
+
+/** Per-queue min/max offsets of `topic` (undefined when the topic does not exist). */
+export async function topicQueues(
+  controller: BrokerController,
+  topic: string,
+): Promise<QueueView[] | undefined> {
+  const config = controller.topics.get(topic);
+  if (config === undefined) return undefined;
+  const queues: QueueView[] = [];
+  const count = Math.max(config.readQueueNums, config.writeQueueNums);
+  for (let queueId = 0; queueId < count; queueId++) {
+    queues.push({
+      queueId,
+      minOffset: await controller.store.getMinOffset(topic, queueId),
+      maxOffset: await controller.store.getMaxOffset(topic, queueId),
+    });
+  }
+  return queues;
+}
+
+/** Every topic with its config and message count (sum of max offsets). */
+export async function topicsView(controller: BrokerController) {
+  const result = [];
+  for (
+    const config of controller.topics.all().sort((a, b) => a.topicName.localeCompare(b.topicName))
+  ) {
+    const queues = await topicQueues(controller, config.topicName) ?? [];
+    result.push({
+      ...config,
+      system: controller.topics.isSystemTopic(config.topicName),
+      messages: queues.reduce((sum, q) => sum + q.maxOffset - q.minOffset, 0),
+      maxOffsetTotal: queues.reduce((sum, q) => sum + q.maxOffset, 0),
+      consumerGroups: controller.offsets.groupsOfTopic(config.topicName),
+    });
+  }
+  return result;
+}
+
+/** Per-queue offsets and lag of `group` on every topic it has offsets for or subscribes to. */
+export async function groupQueues(
+  controller: BrokerController,
+  group: string,
+): Promise<GroupQueueView[]> {
+  const subscribed = [...(controller.consumers.get(group)?.subscriptions.keys() ?? [])];
+  const topics = new Set([...controller.offsets.topicsOfGroup(group), ...subscribed]);
+  const rows: GroupQueueView[] = [];
+  for (const topic of [...topics].sort()) {
+    const config = controller.topics.get(topic);
+    if (config === undefined) continue;
+    for (let queueId = 0; queueId < config.writeQueueNums; queueId++) {
+      const brokerOffset = await controller.store.getMaxOffset(topic, queueId);
+      const committed = controller.offsets.queryOffset(group, topic, queueId);
+      const consumerOffset = Math.max(0, committed);
+      rows.push({
+        topic,
+        queueId,
+        brokerOffset,
+        consumerOffset,
+        lag: Math.max(0, brokerOffset - consumerOffset),
+      });
+    }
+  }
+  return rows;
+}
+
+/** Names of every group: configured, online, or with stored offsets. */
+export function groupNames(controller: BrokerController): string[] {
+  const names = new Set<string>(controller.groups.all().map((g) => g.groupName));
+  for (const g of controller.consumers.groups()) names.add(g);
+  for (const t of controller.topics.all()) {
+    for (const g of controller.offsets.groupsOfTopic(t.topicName)) names.add(g);
+  }
+  return [...names].sort();
+}
+
+/** Every group with online consumer count and total lag. */
+export async function groupsView(controller: BrokerController) {
+  const result = [];
+  for (const group of groupNames(controller)) {
+    const queues = await groupQueues(controller, group);
+    const online = controller.consumers.get(group);
+    result.push({
+      groupName: group,
+      config: controller.groups.get(group) ?? null,
+      onlineConsumers: online?.channels.size ?? 0,
+      consumeType: online?.consumeType ?? null,
+      messageModel: online?.messageModel ?? null,
+      topics: [...new Set(queues.map((q) => q.topic))],
+      lag: queues.reduce((sum, q) => sum + q.lag, 0),
+    });
+  }
+  return result;
+}
+
+/** One group in detail: config, connections, subscriptions, per-queue lag. */
+export async function groupDetail(controller: BrokerController, group: string) {
+  const online = controller.consumers.get(group);
+  const queues = await groupQueues(controller, group);
+  return {
+    groupName: group,
+    config: controller.groups.get(group) ?? null,
+    connections: [...(online?.channels.values() ?? [])].map((c) => ({
+      clientId: c.clientId,
+      clientAddr: c.remoteAddress,
+      language: c.language,
+      version: c.version,
+    })),
+    subscriptions: [...(online?.subscriptions.values() ?? [])].map((s) => ({
+      topic: s.topic,
+      subString: s.subString,
+    })),
+    queues,
+    lag: queues.reduce((sum, q) => sum + q.lag, 0),
+  };
+}
