@@ -77,7 +77,9 @@ export function getMessage(ctx: ShardContext, req: GetRequest): GetResult {
   );
   const maxBytes = Math.min(req.maxBytes ?? Infinity, ctx.config.maxTransferBytesOnMessageInMemory);
   const tags = req.tagsCodes === undefined ? undefined : new Set(req.tagsCodes);
-  const entries = cq.read(offset, Math.max(FILTER_SCAN_MAX / CQ_ENTRY_BYTES, maxCount));
+  // Without a tag filter every entry is taken, so read only as many as can be returned.
+  const scan = tags === undefined ? maxCount : Math.max(FILTER_SCAN_MAX / CQ_ENTRY_BYTES, maxCount);
+  const entries = cq.read(offset, scan);
   if (entries.length === 0) return emptyResult("OFFSET_FOUND_NULL", offset + 1, min, max);
   const view = new DataView(entries.buffer, entries.byteOffset, entries.length);
   const sel: Selection = { offsets: [], sizes: [], total: 0 };

@@ -69,9 +69,11 @@ export class ConsumeQueue {
     const last = this.#files.at(-1);
     const first = this.#files[0];
     if (last !== undefined && first !== undefined) {
-      const size = this.#io.size(this.#handles.get(this.#path(last), false));
-      this.#maxOffset = (last + Math.min(size, this.#fileBytes) - (size % CQ_ENTRY_BYTES)) /
-        CQ_ENTRY_BYTES;
+      const size = Math.min(
+        this.#fileBytes,
+        this.#io.size(this.#handles.get(this.#path(last), false)),
+      );
+      this.#maxOffset = (last + size - (size % CQ_ENTRY_BYTES)) / CQ_ENTRY_BYTES;
       this.#minOffset = first / CQ_ENTRY_BYTES;
     }
   }

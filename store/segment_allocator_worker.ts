@@ -13,14 +13,18 @@
 import * as fs from "node:fs";
 
 const CHUNK = new Uint8Array(8 * 1024 * 1024);
+/** Sync every few chunks: one huge writeback burst would stall the shard's group commits. */
+const SYNC_EVERY_CHUNKS = 2;
 
 function fill(path: string, size: number): void {
   const fd = fs.openSync(path, "w");
   try {
+    let chunks = 0;
     for (let pos = 0; pos < size; pos += CHUNK.length) {
       const len = Math.min(CHUNK.length, size - pos);
       let done = 0;
       while (done < len) done += fs.writeSync(fd, CHUNK, done, len - done, pos + done);
+      if (++chunks % SYNC_EVERY_CHUNKS === 0) fs.fdatasyncSync(fd);
     }
     fs.fdatasyncSync(fd);
   } finally {

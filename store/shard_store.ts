@@ -102,10 +102,10 @@ export class ShardStore {
     const io = options.io ?? nodeFileIO;
     const dir = `${config.storePathRootDir}/shard-${shard}`;
     io.mkdir(dir);
-    // Zero-filled segments pay off whenever another thread fills them, and for
-    // SYNC_FLUSH even when this thread must (deno-platform.md pitfall 7).
-    const warm = config.warmMapedFileEnable ??
-      (options.spares !== undefined || config.flushDiskType === "SYNC_FLUSH");
+    // Zero-filled segments pay off for synced appends (deno-platform.md pitfall 7); for
+    // ASYNC_FLUSH they only move allocation off the append path at the price of writing
+    // every byte twice, which loses under sustained load, so they are opt-in there.
+    const warm = config.warmMapedFileEnable ?? config.flushDiskType === "SYNC_FLUSH";
     const commitLog = new CommitLog(`${dir}/commitlog`, {
       io,
       segmentBytes: config.mappedFileSizeCommitLog,
@@ -229,7 +229,10 @@ export class ShardStore {
       removed++;
     }
     for (const topic of wanted) this.#ctx.io.remove(`${this.#ctx.dir}/consumequeue/${topic}`);
-    if (removed > 0) writeRegistry(this.#ctx);
+    if (removed > 0) {
+      this.#state.registryDirty = true;
+      this.#checkpointNow(true);
+    }
     return removed;
   }
 
@@ -252,11 +255,6 @@ export class ShardStore {
       s.lastCheckpointMs = mono;
       this.#checkpointNow();
     }
-    if (s.registryDirty || mono - s.lastRegistryMs >= config.flushCommitLogThoroughInterval) {
-      s.lastRegistryMs = mono;
-      s.registryDirty = false;
-      writeRegistry(this.#ctx);
-    }
     if (mono - s.lastRetentionMs >= config.cleanResourceInterval) {
       s.lastRetentionMs = mono;
       this.runRetention();
@@ -269,7 +267,6 @@ export class ShardStore {
     const out = runRetention(this.#ctx, { force: options.force ?? false });
     this.#state.segmentsDeleted += out.deleted;
     this.#state.diskFull = out.diskFull;
-    if (out.deleted > 0) writeRegistry(this.#ctx);
     return out.deleted;
   }
 
@@ -315,10 +312,10 @@ export class ShardStore {
   }
 
   /** Commit log, then queues, then index, then the checkpoint naming what is now safe. */
-  #checkpointNow(): void {
+  #checkpointNow(force = false): void {
     const { commitLog, queues, index } = this.#ctx;
     const safe = commitLog.maxOffset;
-    if (safe === this.#state.checkpointedOffset) return;
+    if (safe === this.#state.checkpointedOffset && !force) return;
     commitLog.flush();
     for (const queue of queues.values()) queue.cq.sync();
     index.flush();
@@ -330,5 +327,16 @@ export class ShardStore {
       indexMsgTimestamp: ts,
     });
     this.#state.checkpointedOffset = safe;
+    // The registry is written right after a checkpoint so its max offsets are durable ones:
+    // recovery may then trust "max offset below the registry" to mean lost files.
+    const mono = this.#ctx.clock.monotonic();
+    const s = this.#state;
+    if (
+      s.registryDirty || mono - s.lastRegistryMs >= this.#ctx.config.flushCommitLogThoroughInterval
+    ) {
+      s.lastRegistryMs = mono;
+      s.registryDirty = false;
+      writeRegistry(this.#ctx);
+    }
   }
 }

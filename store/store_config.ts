@@ -56,7 +56,7 @@ export interface StoreConfig {
   maxIndexNum: number;
   /** Check body CRCs when recovering (default true). */
   checkCRCOnRecover: boolean;
-  /** Zero-fill the next segment ahead of time; `undefined` = only with SYNC_FLUSH. */
+  /** Zero-fill the next segment ahead of time (off the shard thread in worker mode); `undefined` = only with SYNC_FLUSH. */
   warmMapedFileEnable: boolean | undefined;
   /** Number of shard workers (default: 1 on ≤ 2 cores, else cores - 1, at most 8). */
   shardCount: number;

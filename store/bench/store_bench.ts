@@ -22,6 +22,7 @@ const { values } = parseArgs({
     dir: { type: "string", default: "" },
     "child-write": { type: "string" },
     shards: { type: "string", default: "1" },
+    warm: { type: "string", default: "auto" },
   },
 });
 
@@ -260,7 +261,7 @@ if (values["child-write"] !== undefined) {
   const root = values.dir !== "" ? values.dir : await Deno.makeTempDir({ prefix: "store_bench_" });
   try {
     out(
-      `store bench: ${Deno.build.os}, ${navigator.hardwareConcurrency} cores, shards ${shardCount}, dir ${root}`,
+      `store bench: ${navigator.hardwareConcurrency} cores, shards ${shardCount}, warm ${values.warm}, dir ${root}`,
     );
     out(`RSS at start: ${rssMiB()}`);
     const total = Number(values.messages);
