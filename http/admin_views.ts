@@ -32,7 +32,14 @@ export interface GroupQueueView {
 }
 
 /** The broker overview. */
-export function brokerView(controller: BrokerController, info: BrokerInfo) {
+export interface BrokerOverview {
+  clusterName: string;
+  brokerName: string;
+  [key: string]: unknown;
+}
+
+/** The broker overview. */
+export function brokerView(controller: BrokerController, info: BrokerInfo): BrokerOverview {
   const s = controller.settings;
   return {
     clusterName: s.brokerClusterName,
@@ -76,7 +83,7 @@ export async function topicQueues(
 }
 
 /** Every topic with its config and message count (sum of max offsets). */
-export async function topicsView(controller: BrokerController) {
+export async function topicsView(controller: BrokerController): Promise<Record<string, unknown>[]> {
   const result = [];
   for (
     const config of controller.topics.all().sort((a, b) => a.topicName.localeCompare(b.topicName))
@@ -131,7 +138,7 @@ export function groupNames(controller: BrokerController): string[] {
 }
 
 /** Every group with online consumer count and total lag. */
-export async function groupsView(controller: BrokerController) {
+export async function groupsView(controller: BrokerController): Promise<Record<string, unknown>[]> {
   const result = [];
   for (const group of groupNames(controller)) {
     const queues = await groupQueues(controller, group);
@@ -150,7 +157,10 @@ export async function groupsView(controller: BrokerController) {
 }
 
 /** One group in detail: config, connections, subscriptions, per-queue lag. */
-export async function groupDetail(controller: BrokerController, group: string) {
+export async function groupDetail(
+  controller: BrokerController,
+  group: string,
+): Promise<Record<string, unknown>> {
   const online = controller.consumers.get(group);
   const queues = await groupQueues(controller, group);
   return {

@@ -1,9 +1,10 @@
+// deno-lint-ignore-file no-unused-vars
 // Tiny inline-SVG line charts for the dashboard (no library, works offline).
 "use strict";
 
 /** Draws `series` ([{ cls, values }]) over times `ts` into the SVG element `svg`. */
 function drawLineChart(svg, ts, series) {
-  const w = 600, h = 180, left = 40, bottom = 20, top = 10;
+  const [w, h, left, bottom, top] = [600, 180, 40, 20, 10];
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const n = Math.max(ts.length, 2);
   const x = (i) => left + (i * (w - left - 10)) / (n - 1);
