@@ -375,3 +375,76 @@ Deno.test("ShardStore.open() rebuilds a consume queue whose files were deleted",
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("ShardStore.putBatch() rolls a segment in the middle of a batch put and keeps offsets contiguous", () => {
+  const dir = tempDir();
+  let store = ShardStore.open({ config: config(dir), shard: 0 });
+  const body = new Uint8Array(3000).fill(9);
+  for (let round = 0; round < 6; round++) {
+    const records = Array.from({ length: 10 }, () => makeRecord({ topic: "B", queueId: 2, body }));
+    const r = put(store, "B", 2, records);
+    equal(r.status, "PUT_OK");
+    equal(r.queueOffset, round * 10);
+    equal(r.physicalOffsets.length, 10);
+    for (const off of r.physicalOffsets) {
+      equal(Math.floor(off / 65536), Math.floor((off + 3100) / 65536), "no record spans segments");
+    }
+  }
+  store.close();
+  store = ShardStore.open({ config: config(dir), shard: 0 });
+  try {
+    let next = 0;
+    for (let i = 0; i < 100 && next < 60; i++) {
+      const got = store.getMessage({ topic: "B", queueId: 2, offset: next, maxCount: 32 });
+      for (const [k, rec] of splitRecords(got.messages).entries()) equal(decodeOne(rec).queueOffset, next + k);
+      next = got.nextBeginOffset;
+    }
+    equal(next, 60);
+  } finally {
+    store.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("ShardStore.putBatch() gives prepared transactional records queue offset 0 and no consume-queue entry", () => {
+  const dir = tempDir();
+  const store = ShardStore.open({ config: config(dir), shard: 0 });
+  try {
+    put(store, "H", 0, [makeRecord({ topic: "H" })]);
+    const half = put(store, "H", 0, [makeRecord({ topic: "H", sysFlag: 0x4, uniqKey: "TX1" })]);
+    equal(half.status, "PUT_OK");
+    equal(half.queueOffset, 0);
+    equal(store.getMaxOffsetInQueue("H", 0), 1);
+    const rec = store.lookMessageByOffset(half.physicalOffsets[0]!);
+    ok(rec !== undefined);
+    equal(decodeOne(rec).queueOffset, 0);
+    equal(store.queryMessage({ topic: "H", key: "TX1", begin: 0, end: Number.MAX_SAFE_INTEGER }).physicalOffsets.length, 1);
+    equal(put(store, "H", 0, [makeRecord({ topic: "H" })]).queueOffset, 1);
+  } finally {
+    store.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("ShardStore.queryMessage() searches every index file when the index rolls over", () => {
+  const dir = tempDir();
+  const clock = new ManualClock(1_700_000_000_000);
+  const store = ShardStore.open({ config: config(dir, { maxIndexNum: 7 }), shard: 0, clock });
+  try {
+    for (let i = 0; i < 40; i++) {
+      put(store, "I", 0, [makeRecord({ topic: "I", keys: "shared", uniqKey: `X${i}` })]);
+      clock.advance(1000);
+    }
+    ok(Deno.readDirSync(`${dir}/shard-0/index`).toArray().length >= 10);
+    const all = store.queryMessage({ topic: "I", key: "shared", maxNum: 64, begin: 0, end: Number.MAX_SAFE_INTEGER });
+    equal(all.physicalOffsets.length, 40);
+    equal(new Set(all.physicalOffsets).size, 40);
+    const first = store.queryMessage({ topic: "I", key: "X0", begin: 0, end: Number.MAX_SAFE_INTEGER });
+    equal(decodeOne(first.messages).properties.get("UNIQ_KEY"), "X0");
+    const capped = store.queryMessage({ topic: "I", key: "shared", maxNum: 5, begin: 0, end: Number.MAX_SAFE_INTEGER });
+    equal(capped.physicalOffsets.length, 5);
+  } finally {
+    store.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
