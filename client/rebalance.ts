@@ -78,11 +78,24 @@ export async function rebalanceGroup(host: RebalanceHost): Promise<void> {
     const ownedNow = [...host.ownedQueues()].filter((mq) => mq.topic === topic);
     const ownedKeys = new Set(ownedNow.map(messageQueueKey));
     for (const mq of ownedNow) if (!wantedKeys.has(messageQueueKey(mq))) await host.removeQueue(mq);
-    for (const mq of wanted) {
-      if (ownedKeys.has(messageQueueKey(mq))) continue;
-      if (!(await host.addQueue(mq))) {
-        log.warn("Cannot start queue", { group: host.group, queue: messageQueueKey(mq) });
-      }
-    }
+    // New queues start in parallel: each needs an offset lookup on its broker.
+    await Promise.all(
+      wanted.filter((mq) => !ownedKeys.has(messageQueueKey(mq))).map((mq) =>
+        addQueueSafely(host, mq)
+      ),
+    );
+  }
+}
+
+/** Adds `mq`, logging (not throwing) a failure: the next rebalance tries again. */
+export async function addQueueSafely(
+  host: Pick<RebalanceHost, "group" | "addQueue">,
+  mq: MessageQueue,
+): Promise<void> {
+  try {
+    if (await host.addQueue(mq)) return;
+    log.warn("Cannot start queue yet", { group: host.group, queue: messageQueueKey(mq) });
+  } catch (cause) {
+    log.warn("Cannot start queue yet", { group: host.group, queue: messageQueueKey(mq), cause });
   }
 }

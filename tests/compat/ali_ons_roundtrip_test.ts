@@ -97,6 +97,7 @@ Deno.test({
       ...cluster.options("ours-c"),
       groupName: "ts_ons_compat",
       consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET",
+      suspendTimeoutMs: 3000,
       listener: (messages) => {
         for (const m of messages) ourReceived.add(text(m.body));
       },

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { AdminClient, Producer, PullConsumer } from "../../client/mod.ts";
 import type { MessageView } from "../../client/mod.ts";
+import { waitFor } from "../harness.ts";
 import { startClientCluster, text } from "./_client_cluster.ts";
 
 async function pollUntil(consumer: PullConsumer, count: number): Promise<MessageView[]> {
@@ -36,12 +37,15 @@ Deno.test("PullConsumer assigns, polls, seeks and commits offsets a later consum
       ...cluster.options("lite-c1"),
       groupName: "lite_group",
       autoCommit: false,
+      suspendTimeoutMs: 3000,
     });
     const mq = { topic, brokerName: "broker-a", queueId: 0 };
     try {
       await first.start();
       assert.equal((await first.fetchMessageQueues(topic)).length, 2);
       await first.assign([mq]);
+      // A failed start (broker busy) is retried by the next periodic rebalance.
+      await waitFor(() => first.assignment().length === 1, { timeoutMs: 10_000 });
       await first.seek(mq, 0);
       const all = await pollUntil(first, 20);
       assert.deepEqual(
@@ -57,7 +61,11 @@ Deno.test("PullConsumer assigns, polls, seeks and commits offsets a later consum
       await first.shutdown();
     }
     await producer.send({ topic, body: "after" }, { queue: mq });
-    const second = new PullConsumer({ ...cluster.options("lite-c2"), groupName: "lite_group" });
+    const second = new PullConsumer({
+      ...cluster.options("lite-c2"),
+      groupName: "lite_group",
+      suspendTimeoutMs: 3000,
+    });
     try {
       second.subscribe(topic);
       await second.start();

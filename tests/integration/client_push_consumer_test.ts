@@ -26,6 +26,13 @@ async function withCluster(fn: (cluster: ClientCluster) => Promise<void>): Promi
   }
 }
 
+/**
+ * Broker hold time of an empty pull in these tests. Short, so that a pull
+ * parked just after a message arrived (a race the broker may lose; Java's
+ * broker covers it with a 5 s re-check) costs seconds, not 15.
+ */
+const SUSPEND_MS = 3000;
+
 function counter() {
   const seen = new Map<string, number>();
   return {
@@ -47,6 +54,7 @@ Deno.test("producers and push consumers of one group deliver every message exact
         ...cluster.options(`c${i}`),
         groupName: "it_group",
         consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET",
+        suspendTimeoutMs: SUSPEND_MS,
         consumeConcurrency: 4,
         listener: count.listener,
       }).subscribe(topic)
@@ -89,6 +97,7 @@ Deno.test("a consumer joining and one leaving mid-stream lose no message", async
         ...cluster.options(name),
         groupName: "it_jl_group",
         consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET",
+        suspendTimeoutMs: SUSPEND_MS,
         listener: count.listener,
       }).subscribe(topic);
     const first = make("first");
@@ -133,6 +142,7 @@ Deno.test("broadcasting push consumers each receive every message", async () => 
         groupName: "it_bc_group",
         messageModel: "BROADCASTING",
         consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET",
+        suspendTimeoutMs: SUSPEND_MS,
         offsetStoreDir: offsetDir,
         listener: count.listener,
       }).subscribe(topic)
@@ -165,6 +175,7 @@ Deno.test("a long-polled pull wakes within milliseconds of a send and tags filte
       ...cluster.options("lp-c"),
       groupName: "it_lp_group",
       consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET",
+      suspendTimeoutMs: SUSPEND_MS,
       listener: (messages) => {
         for (const m of messages) arrivals.push({ body: text(m.body), at: performance.now() });
       },
@@ -204,6 +215,7 @@ Deno.test("a message whose listener fails is delivered again and later messages 
       ...cluster.options("rd-c"),
       groupName: "it_rd_group",
       consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET",
+      suspendTimeoutMs: SUSPEND_MS,
       listener: (messages) => {
         for (const m of messages) {
           const body = text(m.body);
