@@ -5,6 +5,11 @@
  * suspend again. Each parked pull has its own timer, so it is answered within milliseconds of
  * either event. The number of parked pulls is bounded.
  *
+ * The service also remembers the newest queue offset each queue has announced. A pull that
+ * read the store just before a message arrived (the store answers a read and announces the
+ * put in the same worker reply, so the announcement can run before the handler parks the
+ * pull) is woken at once instead of sleeping through its whole hold time.
+ *
  * Runs on: main thread
  * @module
  */
@@ -39,6 +44,8 @@ export interface PullRequestHoldServiceOptions {
 /** The set of parked pulls of one broker. */
 export class PullRequestHoldService {
   readonly #byQueue = new Map<string, Set<Entry>>();
+  /** Per queue key: one past the newest announced queue offset. Bounded by the queue count. */
+  readonly #announcedMax = new Map<string, number>();
   readonly #maxHeld: number;
   #count = 0;
   #closed = false;
@@ -57,6 +64,11 @@ export class PullRequestHoldService {
   hold(request: HeldPullRequest, holdMs: number): boolean {
     if (this.#closed || this.#count >= this.#maxHeld) return false;
     const key = `${request.topic}@${request.queueId}`;
+    if ((this.#announcedMax.get(key) ?? 0) > request.offset) {
+      // A message at or past the pull's offset was announced before the pull could park.
+      queueMicrotask(() => request.wake("arrived"));
+      return true;
+    }
     const entry: Entry = { request, key, timer: undefined };
     entry.timer = setTimeout(() => this.#release(entry, "timeout"), Math.max(0, holdMs));
     let set = this.#byQueue.get(key);
@@ -79,13 +91,22 @@ export class PullRequestHoldService {
     queueId: number,
     options: { queueOffset: number; tagsCode?: number },
   ): void {
-    const set = this.#byQueue.get(`${topic}@${queueId}`);
-    if (set === undefined) return;
+    const key = `${topic}@${queueId}`;
     const maxOffset = options.queueOffset + 1;
+    if ((this.#announcedMax.get(key) ?? 0) < maxOffset) this.#announcedMax.set(key, maxOffset);
+    const set = this.#byQueue.get(key);
+    if (set === undefined) return;
     for (const entry of [...set]) {
       if (maxOffset <= entry.request.offset) continue;
       if (options.tagsCode !== undefined && !entry.request.matches(options.tagsCode)) continue;
       this.#release(entry, "arrived");
+    }
+  }
+
+  /** Forgets what was announced for a deleted topic's queues. */
+  forgetTopic(topic: string): void {
+    for (const key of [...this.#announcedMax.keys()]) {
+      if (key.startsWith(`${topic}@`)) this.#announcedMax.delete(key);
     }
   }
 

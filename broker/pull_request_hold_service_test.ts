@@ -58,3 +58,19 @@ Deno.test("PullRequestHoldService.close() wakes parked pulls with shutdown", () 
   assert.deepEqual(reasons, ["shutdown", "shutdown"]);
   assert.equal(service.hold(request(0, reasons), 10), false);
 });
+
+Deno.test("PullRequestHoldService.hold() wakes at once when a message was announced before the pull parked", async () => {
+  const service = new PullRequestHoldService({ maxHeld: 10 });
+  const reasons: WakeReason[] = [];
+  service.notifyMessageArrived("t", 1, { queueOffset: 4 });
+  assert.equal(service.hold(request(4, reasons), 60_000), true);
+  assert.equal(service.size, 0, "not parked");
+  await Promise.resolve();
+  assert.deepEqual(reasons, ["arrived"]);
+  const later: WakeReason[] = [];
+  assert.equal(service.hold(request(5, later), 60_000), true);
+  assert.equal(service.size, 1, "an offset past the announced one parks");
+  service.forgetTopic("t");
+  service.close();
+  assert.deepEqual(later, ["shutdown"]);
+});
