@@ -66,6 +66,7 @@ export async function handleDeleteTopic(
   rt.topics.delete(topic);
   rt.offsets.deleteTopic(topic);
   await rt.store.deleteTopic(topic);
+  rt.holds.forgetTopic(topic);
   return ok(ctx.request);
 }
 
