@@ -15,7 +15,6 @@ import {
   formatSocketAddress,
   type MessageExt,
 } from "../common/mod.ts";
-import { createRequest, type RemotingCommand, RequestCode } from "../remoting/mod.ts";
 import { statusForResponseCode } from "./errors.ts";
 
 /** A message as the API returns it (body as UTF-8 text, cut at `BODY_TEXT_MAX`). */
@@ -69,7 +68,35 @@ export function messageJson(ext: MessageExt): MessageJson {
   };
 }
 
-async function dispatch(controller: BrokerController, request: RemotingCommand): Promise<void> {
+type AdminRequest = Parameters<typeof dispatchRequest>[1]["request"];
+
+/**
+ * The request codes used here (values of `remoting/request_code.ts`, which http/ may not
+ * import; the broker's handler table is keyed by them).
+ */
+const RequestCode = {
+  UPDATE_AND_CREATE_TOPIC: 17,
+  UPDATE_AND_CREATE_SUBSCRIPTIONGROUP: 200,
+  DELETE_SUBSCRIPTIONGROUP: 207,
+  DELETE_TOPIC_IN_BROKER: 215,
+} as const;
+
+function createRequest(
+  code: number,
+  options: { extFields?: Record<string, string>; body?: Uint8Array },
+): AdminRequest {
+  return {
+    code,
+    language: "JAVA",
+    version: 401,
+    opaque: 0,
+    flag: 0,
+    serializeType: "JSON",
+    ...options,
+  };
+}
+
+async function dispatch(controller: BrokerController, request: AdminRequest): Promise<void> {
   const response = await dispatchRequest(controller, {
     request,
     channel: { id: -1, remoteAddress: "http-admin", send: () => {}, closed: false },

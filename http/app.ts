@@ -103,6 +103,9 @@ function apiRoutes(app: Hono, options: AdminAppOptions): void {
     await deleteTopic(controller, topic);
     return c.json({ ok: true });
   });
+}
+
+function groupRoutes(app: Hono, controller: BrokerController): void {
   app.get("/api/groups", async (c) => c.json(await groupsView(controller)));
   app.get("/api/groups/:group", zValidator("param", groupParam, validationHook), async (c) => {
     return c.json(await groupDetail(controller, c.req.valid("param").group));
@@ -130,6 +133,10 @@ function apiRoutes(app: Hono, options: AdminAppOptions): void {
       return c.json({ ok: true });
     },
   );
+}
+
+function messageRoutes(app: Hono, options: AdminAppOptions): void {
+  const { controller } = options;
   app.get("/api/messages", zValidator("query", messageQuery, validationHook), async (c) => {
     const q = c.req.valid("query");
     const window = { maxNum: q.max, begin: q.begin, end: q.end };
@@ -153,6 +160,8 @@ export function createAdminApp(options: AdminAppOptions): Hono {
   app.onError(handleError);
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   apiRoutes(app, options);
+  groupRoutes(app, options.controller);
+  messageRoutes(app, options);
   app.get("/openapi.json", (c) => c.json(OPENAPI_DOCUMENT));
   app.get("/metrics", (c) =>
     c.body(renderMetrics(options.controller, options.sampler), 200, {

@@ -130,7 +130,7 @@ Deno.test({
         ? new URL("../../docs/dashboard.png", import.meta.url).pathname
         : `${profile}/dashboard.png`;
       await chromium([`--screenshot=${shot}`, url], profile);
-      assert.ok(Deno.statSync(shot).size > 10_000, "the screenshot was written");
+      assert.ok((await Deno.stat(shot)).size > 10_000, "the screenshot was written");
     } finally {
       await http.close();
       await broker.close();

@@ -38,6 +38,128 @@ async function until(what: string, fn: () => Promise<boolean>): Promise<void> {
   throw new Error(`Timed out waiting for ${what}`);
 }
 
+async function clusterViews(n: string[], b: string): Promise<void> {
+  assert.match(
+    await ok(["clusterList", ...n]),
+    new RegExp(`DefaultCluster +broker-a +0 +${b}`),
+  );
+  assert.match(await ok(["brokerStatus", ...n, "-b", b]), /brokerVersionDesc +: V4_9_4/);
+  assert.match(
+    await ok(["getBrokerConfig", ...n, "-c", "DefaultCluster"]),
+    /brokerName +=\s+broker-a/,
+  );
+  const upd = await mqadmin(["updateBrokerConfig", ...n, "-b", b, "-k", "a", "-v", "1"]);
+  assert.equal(upd.code, 1);
+  assert.match(upd.err, /request type 25 not supported/);
+}
+
+async function topicLife(n: string[], b: string): Promise<void> {
+  assert.match(
+    await ok([
+      "updateTopic",
+      ...n,
+      "-t",
+      "OpsTopic",
+      "-c",
+      "DefaultCluster",
+      "-r",
+      "2",
+      "-w",
+      "2",
+    ]),
+    new RegExp(`create topic to ${b} success`),
+  );
+  await until(
+    "route",
+    async () => (await mqadmin(["topicRoute", ...n, "-t", "OpsTopic"])).code === 0,
+  );
+  assert.match(await ok(["topicList", ...n]), /^OpsTopic$/m);
+  assert.match(
+    await ok(["topicRoute", ...n, "-t", "OpsTopic", "-l"]),
+    /broker-a +\S+ +2 +2 +6/,
+  );
+  for (const body of ["one", "two", "three"]) {
+    assert.match(
+      await ok([
+        "sendMessage",
+        ...n,
+        "-t",
+        "OpsTopic",
+        "-p",
+        body,
+        "-k",
+        "key-1",
+        "-b",
+        "broker-a",
+        "-i",
+        "1",
+      ]),
+      /broker-a +1 +SEND_OK/,
+    );
+  }
+  assert.match(await ok(["topicStatus", ...n, "-t", "OpsTopic"]), /broker-a +1 +0 +3 /);
+  const byKey = await ok(["queryMsgByKey", ...n, "-t", "OpsTopic", "-k", "key-1"]);
+  const id = byKey.split("\n")[1]?.split(/\s+/)[0] ?? "";
+  assert.equal(byKey.split("\n").length, 4);
+  assert.match(await ok(["queryMsgById", ...n, "-i", id]), /Keys +: \[key-1\]/);
+  assert.match(
+    await ok([
+      "queryMsgByOffset",
+      ...n,
+      "-t",
+      "OpsTopic",
+      "-b",
+      "broker-a",
+      "-i",
+      "1",
+      "-o",
+      "2",
+    ]),
+    /Message Body +: three/,
+  );
+  const consumed = await ok(["consumeMessage", ...n, "-t", "OpsTopic", "-c", "2"]);
+  assert.match(consumed, /Consumed 2 message\(s\)/);
+}
+
+async function groupLife(n: string[], b: string): Promise<void> {
+  assert.match(await ok(["updateSubGroup", ...n, "-g", "OpsGroup", "-b", b]), /success/);
+  const reset = await mqadmin([
+    "resetOffsetByTime",
+    ...n,
+    "-g",
+    "OpsGroup",
+    "-t",
+    "OpsTopic",
+    "-s",
+    "now",
+  ]);
+  assert.equal(reset.code, 0, reset.err);
+  assert.match(reset.out, /broker-a +1 +3/);
+  assert.match(
+    await ok(["consumerProgress", ...n, "-g", "OpsGroup"]),
+    /OpsTopic +broker-a +1 +3 +3 +N\/A +0/,
+  );
+  await ok(["resetOffsetByTime", ...n, "-g", "OpsGroup", "-t", "OpsTopic", "-s", "0"]);
+  assert.match(await ok(["consumerProgress", ...n, "-g", "OpsGroup"]), /Diff Total: 3/);
+  assert.match(await ok(["statsAll", ...n, "-t", "OpsTopic"]), /OpsTopic +OpsGroup +3/);
+  const conn = await mqadmin(["consumerConnection", ...n, "-g", "OpsGroup"]);
+  assert.equal(conn.code, 1);
+  assert.match(conn.err, /not online/);
+  const prod = await mqadmin(["producerConnection", ...n, "-g", "nobody", "-t", "OpsTopic"]);
+  assert.equal(prod.code, 1);
+  assert.match(prod.err, /not exist/);
+  assert.match(await ok(["clusterSendMsgRT", ...n, "-a", "3"]), /broker-a +[\d.]+ +3 +0/);
+  assert.match(await ok(["deleteSubGroup", ...n, "-g", "OpsGroup", "-b", b]), /success/);
+  assert.match(
+    await ok(["deleteTopic", ...n, "-t", "OpsTopic", "-c", "DefaultCluster"]),
+    /success/,
+  );
+  await until(
+    "route gone",
+    async () => (await mqadmin(["topicRoute", ...n, "-t", "OpsTopic"])).code === 1,
+  );
+}
+
 Deno.test("mqadmin commands work against a running name server and broker", async (t) => {
   const namesrv = await startNameServer({
     overrides: { listenPort: "0", bindAddress: "127.0.0.1" },
@@ -55,125 +177,9 @@ Deno.test("mqadmin commands work against a running name server and broker", asyn
   });
   const b = broker.address;
   try {
-    await t.step("cluster and broker views", async () => {
-      assert.match(
-        await ok(["clusterList", ...n]),
-        new RegExp(`DefaultCluster +broker-a +0 +${b}`),
-      );
-      assert.match(await ok(["brokerStatus", ...n, "-b", b]), /brokerVersionDesc +: V4_9_4/);
-      assert.match(
-        await ok(["getBrokerConfig", ...n, "-c", "DefaultCluster"]),
-        /brokerName +=\s+broker-a/,
-      );
-      const upd = await mqadmin(["updateBrokerConfig", ...n, "-b", b, "-k", "a", "-v", "1"]);
-      assert.equal(upd.code, 1);
-      assert.match(upd.err, /request type 25 not supported/);
-    });
-    await t.step("topic life: create, route, status, send, query", async () => {
-      assert.match(
-        await ok([
-          "updateTopic",
-          ...n,
-          "-t",
-          "OpsTopic",
-          "-c",
-          "DefaultCluster",
-          "-r",
-          "2",
-          "-w",
-          "2",
-        ]),
-        new RegExp(`create topic to ${b} success`),
-      );
-      await until(
-        "route",
-        async () => (await mqadmin(["topicRoute", ...n, "-t", "OpsTopic"])).code === 0,
-      );
-      assert.match(await ok(["topicList", ...n]), /^OpsTopic$/m);
-      assert.match(
-        await ok(["topicRoute", ...n, "-t", "OpsTopic", "-l"]),
-        /broker-a +\S+ +2 +2 +6/,
-      );
-      for (const body of ["one", "two", "three"]) {
-        assert.match(
-          await ok([
-            "sendMessage",
-            ...n,
-            "-t",
-            "OpsTopic",
-            "-p",
-            body,
-            "-k",
-            "key-1",
-            "-b",
-            "broker-a",
-            "-i",
-            "1",
-          ]),
-          /broker-a +1 +SEND_OK/,
-        );
-      }
-      assert.match(await ok(["topicStatus", ...n, "-t", "OpsTopic"]), /broker-a +1 +0 +3 /);
-      const byKey = await ok(["queryMsgByKey", ...n, "-t", "OpsTopic", "-k", "key-1"]);
-      const id = byKey.split("\n")[1]?.split(/\s+/)[0] ?? "";
-      assert.equal(byKey.split("\n").length, 4);
-      assert.match(await ok(["queryMsgById", ...n, "-i", id]), /Keys +: \[key-1\]/);
-      assert.match(
-        await ok([
-          "queryMsgByOffset",
-          ...n,
-          "-t",
-          "OpsTopic",
-          "-b",
-          "broker-a",
-          "-i",
-          "1",
-          "-o",
-          "2",
-        ]),
-        /Message Body +: three/,
-      );
-      const consumed = await ok(["consumeMessage", ...n, "-t", "OpsTopic", "-c", "2"]);
-      assert.match(consumed, /Consumed 2 message\(s\)/);
-    });
-    await t.step("groups: create, progress, reset, connections, delete", async () => {
-      assert.match(await ok(["updateSubGroup", ...n, "-g", "OpsGroup", "-b", b]), /success/);
-      const reset = await mqadmin([
-        "resetOffsetByTime",
-        ...n,
-        "-g",
-        "OpsGroup",
-        "-t",
-        "OpsTopic",
-        "-s",
-        "now",
-      ]);
-      assert.equal(reset.code, 0, reset.err);
-      assert.match(reset.out, /broker-a +1 +3/);
-      assert.match(
-        await ok(["consumerProgress", ...n, "-g", "OpsGroup"]),
-        /OpsTopic +broker-a +1 +3 +3 +N\/A +0/,
-      );
-      await ok(["resetOffsetByTime", ...n, "-g", "OpsGroup", "-t", "OpsTopic", "-s", "0"]);
-      assert.match(await ok(["consumerProgress", ...n, "-g", "OpsGroup"]), /Diff Total: 3/);
-      assert.match(await ok(["statsAll", ...n, "-t", "OpsTopic"]), /OpsTopic +OpsGroup +3/);
-      const conn = await mqadmin(["consumerConnection", ...n, "-g", "OpsGroup"]);
-      assert.equal(conn.code, 1);
-      assert.match(conn.err, /not online/);
-      const prod = await mqadmin(["producerConnection", ...n, "-g", "nobody", "-t", "OpsTopic"]);
-      assert.equal(prod.code, 1);
-      assert.match(prod.err, /not exist/);
-      assert.match(await ok(["clusterSendMsgRT", ...n, "-a", "3"]), /broker-a +[\d.]+ +3 +0/);
-      assert.match(await ok(["deleteSubGroup", ...n, "-g", "OpsGroup", "-b", b]), /success/);
-      assert.match(
-        await ok(["deleteTopic", ...n, "-t", "OpsTopic", "-c", "DefaultCluster"]),
-        /success/,
-      );
-      await until(
-        "route gone",
-        async () => (await mqadmin(["topicRoute", ...n, "-t", "OpsTopic"])).code === 1,
-      );
-    });
+    await t.step("cluster and broker views", () => clusterViews(n, b));
+    await t.step("topic life: create, route, status, send, query", () => topicLife(n, b));
+    await t.step("groups: create, progress, reset, connections, delete", () => groupLife(n, b));
   } finally {
     await broker.close();
     await namesrv.close();
