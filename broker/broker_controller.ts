@@ -17,7 +17,7 @@ import {
   RequestCode,
 } from "../remoting/mod.ts";
 import type { BrokerRuntime, BrokerStats } from "./broker_runtime.ts";
-import type { BrokerSettings } from "./broker_settings.ts";
+import { type BrokerSettings, defaultBrokerSettings } from "./broker_settings.ts";
 import type { BrokerMessageStore } from "./message_store_port.ts";
 import type { ClientChannel } from "./client_channel.ts";
 import { TopicConfigManager } from "./topic_config_manager.ts";
@@ -28,6 +28,12 @@ import { ProducerManager } from "./producer_manager.ts";
 import { PullRequestHoldService } from "./pull_request_hold_service.ts";
 import { NameServerRegistrar } from "./name_server_registrar.ts";
 import { dispatchRequest } from "./request_dispatcher.ts";
+import { parseMessageDelayLevel } from "../common/config/mod.ts";
+import { ScheduleMessageService } from "./schedule_message_service.ts";
+import { RebalanceLockManager } from "./rebalance_lock_manager.ts";
+import { TransactionalMessageService } from "./transactional_message_service.ts";
+import { TransactionCheckService } from "./transaction_check_service.ts";
+import { SCHEDULE_TOPIC } from "./message_transform.ts";
 
 const log = getLogger("broker");
 
@@ -57,6 +63,11 @@ export class BrokerController implements BrokerRuntime {
   readonly producers = new ProducerManager<ClientChannel>();
   readonly holds = new PullRequestHoldService({ maxHeld: HELD_PULLS_MAX });
   readonly stats: BrokerStats;
+  readonly delayLevels: readonly number[];
+  readonly schedule: ScheduleMessageService;
+  readonly locks: RebalanceLockManager;
+  readonly transactions: TransactionalMessageService;
+  readonly transactionCheck: TransactionCheckService;
   storeHost: SocketAddress;
   readonly #channels = new WeakMap<RemotingConnection, ClientChannel>();
   readonly #servers: RemotingServer[] = [];
@@ -94,6 +105,18 @@ export class BrokerController implements BrokerRuntime {
     this.offsets = new ConsumerOffsetManager({ configDir });
     this.stats = { bootTimestamp: this.clock.now(), putMessageCount: 0, getMessageCount: 0 };
     this.storeHost = { host: this.settings.brokerIP1, port: this.settings.listenPort };
+    this.delayLevels = parseMessageDelayLevel(this.settings.messageDelayLevel) ??
+      parseMessageDelayLevel(defaultBrokerSettings().messageDelayLevel) ?? [];
+    this.schedule = new ScheduleMessageService({
+      store: this.store,
+      clock: this.clock,
+      delayLevels: this.delayLevels,
+      configDir,
+      flushIntervalMs: this.settings.flushDelayOffsetInterval,
+    });
+    this.locks = new RebalanceLockManager({ maxLiveMs: this.settings.rebalanceLockMaxLiveTime });
+    this.transactions = new TransactionalMessageService(() => this);
+    this.transactionCheck = new TransactionCheckService(() => this);
   }
 
   /** The main remoting port actually bound. */
@@ -116,11 +139,13 @@ export class BrokerController implements BrokerRuntime {
     this.topics.load();
     this.groups.load();
     this.offsets.load();
+    this.schedule.load();
     await this.topics.persist();
     await this.groups.persist();
-    this.store.onMessageArrived((topic, queueId, info) =>
-      this.holds.notifyMessageArrived(topic, queueId, info)
-    );
+    this.store.onMessageArrived((topic, queueId, info) => {
+      if (topic === SCHEDULE_TOPIC) this.schedule.notifyArrived(queueId);
+      this.holds.notifyMessageArrived(topic, queueId, info);
+    });
     const main = this.#newServer(this.settings.listenPort);
     await main.start();
     this.#port = main.port;
@@ -129,6 +154,10 @@ export class BrokerController implements BrokerRuntime {
     await vip.start();
     this.#vipPort = vip.port;
     this.storeHost = { host: this.settings.brokerIP1, port: this.#port };
+    if (this.settings.brokerRole !== "SLAVE") {
+      this.schedule.start();
+      this.transactionCheck.start();
+    }
     this.#timers.push(
       setInterval(() => void this.offsets.persist(), this.settings.flushConsumerOffsetInterval),
     );
@@ -244,6 +273,8 @@ export class BrokerController implements BrokerRuntime {
     }
     await this.#registrar?.close();
     await Promise.all(this.#servers.map((server) => server.close()));
+    await this.transactionCheck.close();
+    await this.schedule.close();
     this.offsets.persistSync();
     await this.topics.persist();
     await this.groups.persist();

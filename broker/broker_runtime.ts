@@ -16,6 +16,9 @@ import type { ConsumerManager } from "./consumer_manager.ts";
 import type { ProducerManager } from "./producer_manager.ts";
 import type { PullRequestHoldService } from "./pull_request_hold_service.ts";
 import type { ClientChannel } from "./client_channel.ts";
+import type { ScheduleMessageService } from "./schedule_message_service.ts";
+import type { RebalanceLockManager } from "./rebalance_lock_manager.ts";
+import type { TransactionalMessageService } from "./transactional_message_service.ts";
 
 /** Counters for GET_BROKER_RUNTIME_INFO. */
 export interface BrokerStats {
@@ -36,6 +39,14 @@ export interface BrokerRuntime {
   readonly producers: ProducerManager<ClientChannel>;
   readonly holds: PullRequestHoldService;
   readonly stats: BrokerStats;
+  /** Delay of each `messageDelayLevel` level in ms (index 0 = level 1). */
+  readonly delayLevels: readonly number[];
+  /** Delivery of delay-level messages. */
+  readonly schedule: ScheduleMessageService;
+  /** Ordered-consumption queue locks. */
+  readonly locks: RebalanceLockManager;
+  /** Half messages, commit/rollback and check-backs. */
+  readonly transactions: TransactionalMessageService;
   /** `brokerIP1:listenPort` as written into messages. */
   readonly storeHost: SocketAddress;
   /** Sends NOTIFY_CONSUMER_IDS_CHANGED to every consumer channel of `group`. */

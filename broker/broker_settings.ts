@@ -6,6 +6,7 @@
  * @module
  */
 import { STORE_CONFIG_DEFAULTS } from "../store/mod.ts";
+import { DEFAULT_MESSAGE_DELAY_LEVEL } from "../common/config/mod.ts";
 
 /** Settings used by `broker/` (RocketMQ key names). */
 export interface BrokerSettings {
@@ -65,6 +66,27 @@ export interface BrokerSettings {
   checkCRCOnRecover: boolean;
   /** Shard workers of the store; an existing store keeps the count it was created with. */
   shardCount: number;
+  // Messaging semantics (delay levels, timers, transactions, filters, ordered locks).
+  /** Delay per level, such as `1s 5s 10s ...` (level 1 first). */
+  messageDelayLevel: string;
+  /** How often `config/delayOffset.json` is written, ms (and on shutdown). */
+  flushDelayOffsetInterval: number;
+  /** 5.x arbitrary-time delivery (`TIMER_DELIVER_MS`, `TIMER_DELAY_SEC`, `TIMER_DELAY_MS`). */
+  timerWheelEnable: boolean;
+  /** Longest timer delay accepted, seconds (3 days). */
+  timerMaxDelaySec: number;
+  /** Not Java's meaning: timer bucket width, ms; delivery is at most this late (Java: 1000). */
+  timerPrecisionMs: number;
+  /** A half message younger than this is not checked, ms. */
+  transactionTimeOut: number;
+  /** Check-backs per half message before it is discarded. */
+  transactionCheckMax: number;
+  /** Period of the transaction check run, ms. */
+  transactionCheckInterval: number;
+  /** Accept SQL92 subscriptions. */
+  enablePropertyFilter: boolean;
+  /** Ordered-consumption queue locks expire after this without renewal, ms. */
+  rebalanceLockMaxLiveTime: number;
 }
 
 /** Java's defaults (store under `./data/store`, name "broker-a", listen 10911 on 0.0.0.0). */
@@ -123,5 +145,15 @@ export function defaultBrokerSettings(): BrokerSettings {
     maxIndexNum: STORE_CONFIG_DEFAULTS.maxIndexNum,
     checkCRCOnRecover: STORE_CONFIG_DEFAULTS.checkCRCOnRecover,
     shardCount: STORE_CONFIG_DEFAULTS.shardCount,
+    messageDelayLevel: DEFAULT_MESSAGE_DELAY_LEVEL,
+    flushDelayOffsetInterval: 10_000,
+    timerWheelEnable: true,
+    timerMaxDelaySec: 3 * 24 * 3600,
+    timerPrecisionMs: 50,
+    transactionTimeOut: 6000,
+    transactionCheckMax: 15,
+    transactionCheckInterval: 30_000,
+    enablePropertyFilter: false,
+    rebalanceLockMaxLiveTime: 60_000,
   };
 }

@@ -52,6 +52,10 @@ import {
   handleGetTopicStats,
 } from "./handlers/broker_info.ts";
 
+import { handleConsumerSendMsgBack } from "./handlers/send_back.ts";
+import { handleEndTransaction } from "./handlers/end_transaction.ts";
+import { handleLockBatchMq, handleUnlockBatchMq } from "./handlers/queue_lock.ts";
+
 const log = getLogger("broker");
 
 /** Request code -> handler, for every code the broker serves. */
@@ -88,6 +92,10 @@ export const BROKER_HANDLERS: ReadonlyMap<number, RequestHandler> = new Map<numb
     [RequestCode.GET_ALL_CONSUMER_OFFSET, handleGetAllConsumerOffset],
     [RequestCode.GET_ALL_DELAY_OFFSET, handleGetAllDelayOffset],
     [RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, handleQueryTopicConsumeByWho],
+    [RequestCode.CONSUMER_SEND_MSG_BACK, handleConsumerSendMsgBack],
+    [RequestCode.END_TRANSACTION, handleEndTransaction],
+    [RequestCode.LOCK_BATCH_MQ, handleLockBatchMq],
+    [RequestCode.UNLOCK_BATCH_MQ, handleUnlockBatchMq],
   ],
 );
 

@@ -117,9 +117,9 @@ export function handleGetAllConsumerOffset(
   return ok(ctx.request, {}, textBody(rt.offsets.toJson()));
 }
 
-/** GET_ALL_DELAY_OFFSET: scheduled delivery is not implemented, so the table is empty. */
-export function handleGetAllDelayOffset(_rt: BrokerRuntime, ctx: RequestContext): RemotingCommand {
-  return ok(ctx.request, {}, textBody('{"offsetTable":{}}'));
+/** GET_ALL_DELAY_OFFSET: the delay-level cursors, `{"offsetTable":{1:0,...}}` as Java writes. */
+export function handleGetAllDelayOffset(rt: BrokerRuntime, ctx: RequestContext): RemotingCommand {
+  return ok(ctx.request, {}, textBody(rt.schedule.toJson()));
 }
 
 /** QUERY_TOPIC_CONSUME_BY_WHO: groups that consume (or consumed) a topic. */

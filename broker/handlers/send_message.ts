@@ -8,17 +8,7 @@
  * Runs on: main thread
  * @module
  */
-import {
-  createOffsetMessageId,
-  createUniqueId,
-  decodeProperties,
-  defaultRandom,
-  encodeProperties,
-  MessageSysFlag,
-  type MessageToStore,
-  parseSocketAddress,
-  type SocketAddress,
-} from "../../common/mod.ts";
+import { createOffsetMessageId, decodeProperties, defaultRandom } from "../../common/mod.ts";
 import { RequestCode, ResponseCode } from "../../remoting/mod.ts";
 import type { BrokerRuntime, RequestContext } from "../broker_runtime.ts";
 import { type RequestHeader, sendHeaderWithLongNames } from "../request_header.ts";
@@ -29,7 +19,7 @@ import {
   type TopicConfig,
 } from "../topic_config_manager.ts";
 import { putStatusToResponse } from "../response_codes.ts";
-import { decodeBatchBody } from "./_batch_body.ts";
+import { buildMessages } from "./_send_records.ts";
 import { fail } from "./_reply.ts";
 import { createResponse, type RemotingCommand } from "../../remoting/mod.ts";
 
@@ -45,7 +35,6 @@ const NOT_ALLOWED_SEND_TOPICS = new Set([
 const TOPIC_PATTERN = /^[%|a-zA-Z0-9_-]+$/;
 const RETRY_PREFIX = "%RETRY%";
 const DLQ_PREFIX = "%DLQ%";
-const BATCH_MAX_MESSAGES = 10_000;
 
 /** Returns a remark when `topic` is not a valid topic name. */
 export function checkTopicName(topic: string): string | undefined {
@@ -115,6 +104,11 @@ export async function handleSendMessage(
     if ("response" in redirected) return redirected.response;
     ({ topic, queueId } = redirected);
   }
+  const properties = decodeProperties(header.properties);
+  // A message redirected to the DLQ is not delayed (Java forces DELAY to -1).
+  if (topic.startsWith(DLQ_PREFIX) && !header.topic.startsWith(DLQ_PREFIX)) {
+    properties.set("DELAY", "-1");
+  }
   const body = request.body ?? new Uint8Array(0);
   if (body.length > rt.settings.maxMessageSize) {
     return fail(
@@ -123,7 +117,6 @@ export async function handleSendMessage(
       `the message body size ${body.length} exceeds ${rt.settings.maxMessageSize}`,
     );
   }
-  const properties = decodeProperties(header.properties);
   if (properties.get("TRAN_MSG") === "true" && rt.settings.rejectTransactionMessage) {
     return fail(
       request,
@@ -155,56 +148,6 @@ export async function handleSendMessage(
       TRACE_ON: String(rt.settings.traceOn),
     },
   });
-}
-
-interface BuildInput {
-  header: SendHeader;
-  topic: string;
-  queueId: number;
-  config: TopicConfig;
-  body: Uint8Array;
-  properties: Map<string, string>;
-  batch: boolean;
-}
-
-/** The records of one send, or the refusal of an empty batch. */
-function buildMessages(
-  rt: BrokerRuntime,
-  ctx: RequestContext,
-  input: BuildInput,
-): MessageToStore[] | RemotingCommand {
-  const { header, config } = input;
-  const sysFlag = config.topicFilterType === "MULTI_TAG"
-    ? header.sysFlag | MessageSysFlag.MULTI_TAGS_FLAG
-    : header.sysFlag;
-  const base = {
-    topic: input.topic,
-    queueId: input.queueId,
-    sysFlag,
-    bornTimestamp: header.bornTimestamp,
-    bornHost: safeAddress(ctx.channel.remoteAddress),
-    storeHost: rt.storeHost,
-    reconsumeTimes: header.reconsumeTimes,
-    preparedTransactionOffset: 0,
-  };
-  if (!input.batch) {
-    return [{
-      ...base,
-      flag: header.flag,
-      body: input.body,
-      properties: finishProperties(rt, input.properties),
-    }];
-  }
-  const entries = decodeBatchBody(input.body, BATCH_MAX_MESSAGES);
-  if (entries.length === 0) {
-    return fail(ctx.request, ResponseCode.MESSAGE_ILLEGAL, "the batch is empty");
-  }
-  return entries.map((e) => ({
-    ...base,
-    flag: e.flag,
-    body: e.body,
-    properties: finishProperties(rt, decodeProperties(e.properties)),
-  }));
 }
 
 function checkTopic(
@@ -294,19 +237,4 @@ function retryOrDeadLetter(
   const dlq = `${DLQ_PREFIX}${group}`;
   rt.topics.createIfMissing(dlq, 1, PERM_READ | PERM_WRITE);
   return { topic: dlq, queueId: 0 };
-}
-
-function finishProperties(rt: BrokerRuntime, properties: Map<string, string>): string {
-  if (!properties.has("UNIQ_KEY")) properties.set("UNIQ_KEY", createUniqueId());
-  properties.set("CLUSTER", rt.settings.brokerClusterName);
-  return encodeProperties(properties);
-}
-
-function safeAddress(text: string): SocketAddress {
-  try {
-    return parseSocketAddress(text);
-  } catch {
-    // Unparseable peer text (should not happen for TCP peers): record an unspecified address.
-    return { host: "0.0.0.0", port: 0 };
-  }
 }

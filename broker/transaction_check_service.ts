@@ -1,0 +1,251 @@
+/**
+ * The transaction check-back (Java `TransactionalMessageCheckService` and
+ * `TransactionalMessageServiceImpl.check`): every `transactionCheckInterval` it reads the op
+ * queue to learn which half messages are done, then walks the half queue from its saved
+ * offset. A pending half message older (by born time) than `transactionTimeOut` (or its
+ * `CHECK_IMMUNITY_TIME_IN_SECONDS`) is appended again to the half queue with
+ * `TRANSACTION_CHECK_TIMES` + 1 and CHECK_TRANSACTION_STATE (one-way, JSON, body = the copy
+ * with its real topic and queue) goes to one live channel of its producer group; after
+ * `transactionCheckMax` checks it moves to `TRANS_CHECK_MAX_TIME_TOPIC` and is logged. The
+ * half and op offsets are kept as offsets of group `CID_RMQ_SYS_TRANS` (consumerOffset.json),
+ * so the work survives a restart. Each run is bounded in records and time.
+ *
+ * Runs on: main thread
+ * @module
+ */
+import {
+  createOffsetMessageId,
+  decodeStoredMessages,
+  encodeProperties,
+  encodeStoredMessage,
+  getLogger,
+  type MessageExt,
+  type MessageToStore,
+  storedRecordSize,
+} from "../common/mod.ts";
+import { createRequest, RequestCode } from "../remoting/mod.ts";
+import type { BrokerRuntime } from "./broker_runtime.ts";
+import {
+  rebuildMessage,
+  TRANS_CHECK_MAX_TIME_TOPIC,
+  TRANS_HALF_TOPIC,
+  TRANS_OP_HALF_TOPIC,
+  TRANS_SYS_GROUP,
+} from "./message_transform.ts";
+import { parseOpBody } from "./transactional_message_service.ts";
+
+const log = getLogger("broker");
+
+/** Records read per store call. */
+const BATCH_MAX = 32;
+/** Most half / op records handled in one run. */
+const RECORDS_PER_RUN_MAX = 4096;
+/** Longest run (Java: 60 s). */
+const RUN_TIME_MAX_MS = 10_000;
+
+/** A half-message copy as stored (offsets and store time filled in). */
+type StoredCopy = MessageToStore & {
+  queueOffset: number;
+  commitLogOffset: number;
+  storeTimestamp: number;
+};
+
+/** See the module comment. */
+export class TransactionCheckService {
+  readonly #rt: () => BrokerRuntime;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running: Promise<void> | undefined;
+  #closed = false;
+  /** CHECK_TRANSACTION_STATE requests sent since start. */
+  checksSent = 0;
+  /** Half messages discarded after `transactionCheckMax` checks. */
+  discarded = 0;
+
+  /** `rt` is read lazily (the controller builds this service in its constructor). */
+  constructor(rt: () => BrokerRuntime) {
+    this.#rt = rt;
+  }
+
+  /** Runs a check every `transactionCheckInterval` (masters only). */
+  start(): void {
+    if (this.#rt().settings.brokerRole === "SLAVE") return;
+    this.#arm();
+  }
+
+  #arm(): void {
+    if (this.#closed) return;
+    this.#timer = setTimeout(() => {
+      this.#running = this.checkOnce()
+        .catch((error) => log.error("Transaction check failed", { error }))
+        .finally(() => {
+          this.#running = undefined;
+          this.#arm();
+        });
+    }, this.#rt().settings.transactionCheckInterval);
+  }
+
+  /** Stops the timer and waits for a running check. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  /** One check run over the half queue. */
+  async checkOnce(): Promise<void> {
+    const rt = this.#rt();
+    const started = rt.clock.now();
+    const halfStart = await this.#progress(TRANS_HALF_TOPIC);
+    const opStart = await this.#progress(TRANS_OP_HALF_TOPIC);
+    const ops = await this.#readOps(opStart, halfStart);
+    const halfEnd = await rt.store.getMaxOffset(TRANS_HALF_TOPIC, 0);
+    let offset = halfStart;
+    let handled = 0;
+    scan: while (offset < halfEnd && handled < RECORDS_PER_RUN_MAX && !this.#closed) {
+      if (rt.clock.now() - started > RUN_TIME_MAX_MS) break;
+      const result = await rt.store.getMessage(TRANS_HALF_TOPIC, 0, {
+        offset,
+        maxCount: BATCH_MAX,
+      });
+      if (result.status !== "FOUND") {
+        if (result.nextBeginOffset > offset) offset = result.nextBeginOffset;
+        else break;
+        continue;
+      }
+      for (const half of decodeStoredMessages(result.messages)) {
+        if (half.queueOffset >= halfEnd) break scan;
+        handled++;
+        if (!ops.done.has(half.queueOffset)) {
+          const verdict = await this.#checkHalf(half, started);
+          if (verdict === "too-young") break scan;
+        }
+        offset = half.queueOffset + 1;
+      }
+    }
+    rt.offsets.commitOffset(TRANS_SYS_GROUP, TRANS_HALF_TOPIC, 0, offset);
+    // The op cursor only passes op records that name half offsets now behind the half cursor.
+    let opOffset = opStart;
+    for (const op of ops.records) {
+      if (op.halfOffsets.some((o) => o >= offset)) break;
+      opOffset = op.queueOffset + 1;
+    }
+    rt.offsets.commitOffset(TRANS_SYS_GROUP, TRANS_OP_HALF_TOPIC, 0, opOffset);
+  }
+
+  async #progress(topic: string): Promise<number> {
+    const rt = this.#rt();
+    const saved = rt.offsets.queryOffset(TRANS_SYS_GROUP, topic, 0);
+    const min = await rt.store.getMinOffset(topic, 0);
+    return Math.max(saved, min);
+  }
+
+  /** Op records from `opStart` on (bounded); `done` holds half offsets at/after `halfStart`. */
+  async #readOps(opStart: number, halfStart: number) {
+    const rt = this.#rt();
+    const done = new Set<number>();
+    const records: { queueOffset: number; halfOffsets: number[] }[] = [];
+    let offset = opStart;
+    while (records.length < RECORDS_PER_RUN_MAX) {
+      const result = await rt.store.getMessage(TRANS_OP_HALF_TOPIC, 0, {
+        offset,
+        maxCount: BATCH_MAX,
+      });
+      if (result.status !== "FOUND") break;
+      for (const op of decodeStoredMessages(result.messages)) {
+        const halfOffsets = parseOpBody(op.body);
+        records.push({ queueOffset: op.queueOffset, halfOffsets });
+        for (const o of halfOffsets) if (o >= halfStart) done.add(o);
+      }
+      offset = result.nextBeginOffset;
+    }
+    return { done, records };
+  }
+
+  /** Handles one pending half message. */
+  async #checkHalf(
+    half: MessageExt,
+    nowMs: number,
+  ): Promise<"checked" | "too-young" | "discarded"> {
+    const rt = this.#rt();
+    const { settings } = rt;
+    const checkTimes = Number(half.properties.get("TRANSACTION_CHECK_TIMES") ?? "0");
+    if (checkTimes >= settings.transactionCheckMax) {
+      await this.#discard(half);
+      return "discarded";
+    }
+    const immunitySec = Number(half.properties.get("CHECK_IMMUNITY_TIME_IN_SECONDS") ?? "0");
+    const minAgeMs = Math.max(settings.transactionTimeOut, immunitySec * 1000 || 0);
+    if (nowMs - half.bornTimestamp < minAgeMs) return "too-young";
+    const properties = new Map(half.properties);
+    properties.set("TRANSACTION_CHECK_TIMES", String(checkTimes + 1));
+    const copy = rebuildMessage(half, { topic: TRANS_HALF_TOPIC, queueId: 0, properties });
+    const put = await rt.store.putMessages([copy]);
+    const stored = put.stored[0];
+    if (stored === undefined) {
+      log.warn("Cannot append half message copy for a check", {
+        msgId: half.msgId,
+        status: put.status,
+      });
+      return "too-young";
+    }
+    this.#sendCheck(half, {
+      message: { ...copy, ...stored, commitLogOffset: stored.physicalOffset },
+      properties,
+    });
+    return "checked";
+  }
+
+  /** CHECK_TRANSACTION_STATE to one live producer channel of the message's group. */
+  #sendCheck(
+    half: MessageExt,
+    copied: { message: StoredCopy; properties: Map<string, string> },
+  ): void {
+    const { message: copy, properties } = copied;
+    const rt = this.#rt();
+    const group = half.properties.get("PGROUP") ?? "";
+    const channel = rt.producers.channels(group).find((c) => !c.channel.closed)?.channel;
+    if (channel === undefined) {
+      log.warn("No live producer to check a half message", { group, msgId: half.msgId });
+      return;
+    }
+    const real: MessageToStore = {
+      ...copy,
+      topic: properties.get("REAL_TOPIC") ?? half.topic,
+      queueId: Number(properties.get("REAL_QID") ?? "0"),
+      properties: encodeProperties(properties),
+    };
+    const body = new Uint8Array(storedRecordSize(real));
+    encodeStoredMessage(real, body, 0);
+    const uniqKey = properties.get("UNIQ_KEY") ?? "";
+    channel.send(createRequest(RequestCode.CHECK_TRANSACTION_STATE, {
+      extFields: {
+        commitLogOffset: String(copy.commitLogOffset),
+        msgId: uniqKey,
+        tranStateTableOffset: String(copy.queueOffset),
+        offsetMsgId: createOffsetMessageId(rt.storeHost, copy.commitLogOffset),
+        transactionId: uniqKey,
+      },
+      body,
+      oneway: true,
+      serializeType: "JSON",
+    }));
+    this.checksSent++;
+  }
+
+  async #discard(half: MessageExt): Promise<void> {
+    const rt = this.#rt();
+    rt.topics.createIfMissing(TRANS_CHECK_MAX_TIME_TOPIC, 1, 6);
+    const message = rebuildMessage(half, {
+      topic: TRANS_CHECK_MAX_TIME_TOPIC,
+      queueId: 0,
+      properties: half.properties,
+    });
+    const put = await rt.store.putMessages([message]);
+    this.discarded++;
+    log.warn("Half message discarded after too many checks", {
+      msgId: half.properties.get("UNIQ_KEY"),
+      producerGroup: half.properties.get("PGROUP"),
+      stored: put.status,
+    });
+  }
+}
