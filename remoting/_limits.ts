@@ -16,3 +16,5 @@ export const REMOTING_PENDING_REQUESTS_MAX = 65_536;
 export const REMOTING_WRITE_BACKLOG_MAX_BYTES = 64 * 1024 * 1024;
 /** Connections one server accepts at once; more are closed right away. */
 export const REMOTING_CONNECTIONS_MAX = 10_000;
+/** Idle time after which a server closes a connection (`serverChannelMaxIdleTimeSeconds` 120). */
+export const REMOTING_IDLE_TIMEOUT_MS = 120_000;

@@ -61,8 +61,9 @@ export {
 } from "./java_json.ts";
 export type { JavaMapKey, JavaMapOptions, StringifyJavaOptions } from "./java_json.ts";
 export { RemotingConnection } from "./remoting_connection.ts";
+export { OVERLOAD_REMARK } from "./remoting_connection.ts";
 export type { RemotingConnectionOptions, RemotingHandler } from "./remoting_connection.ts";
 export { RemotingServer } from "./remoting_server.ts";
-export type { RemotingServerOptions } from "./remoting_server.ts";
+export type { RemotingServerOptions, RemotingServerTlsOptions } from "./remoting_server.ts";
 export { parseAddress, RemotingClient } from "./remoting_client.ts";
-export type { RemotingClientOptions } from "./remoting_client.ts";
+export type { RemotingClientOptions, RemotingClientTlsOptions } from "./remoting_client.ts";

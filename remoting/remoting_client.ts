@@ -14,6 +14,12 @@ import type { RemotingCommand } from "./remoting_command.ts";
 import { RemotingConnection } from "./remoting_connection.ts";
 import type { RemotingHandler } from "./remoting_connection.ts";
 
+/** TLS settings of a `RemotingClient` (RocketMQ `tls.client.trustCertPath`). */
+export interface RemotingClientTlsOptions {
+  /** Extra trusted CA certificates (PEM text); the system roots are trusted too. */
+  caCerts?: string[] | undefined;
+}
+
 /** Options of `RemotingClient`. */
 export interface RemotingClientOptions {
   /** Time allowed to open a connection; default 3000 ms. */
@@ -28,6 +34,8 @@ export interface RemotingClientOptions {
   maxFrameBytes?: number | undefined;
   /** Logger; default `getLogger("remoting")`. */
   logger?: Logger | undefined;
+  /** Connect with TLS (`tlsEnable=true`); plain TCP when absent. */
+  tls?: RemotingClientTlsOptions | undefined;
 }
 
 interface Connecting {
@@ -118,9 +126,9 @@ export class RemotingClient {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
-    let tcp: Deno.TcpConn;
+    let tcp: Deno.TcpConn | Deno.TlsConn;
     try {
-      tcp = await Deno.connect({ hostname, port, signal: controller.signal });
+      tcp = await this.#open(hostname, port, controller.signal);
     } catch (error) {
       if (timedOut) {
         throw new TimeoutError(`Cannot connect to ${addr}: no answer within ${timeoutMs} ms`, {
@@ -135,7 +143,7 @@ export class RemotingClient {
       tcp.close();
       throw new BrokerError("RemotingClient is closed", { code: "CLIENT_CLOSED" });
     }
-    tcp.setNoDelay(true);
+    if ("setNoDelay" in tcp) tcp.setNoDelay(true);
     const conn = new RemotingConnection(tcp, {
       handler: this.#options.onRequest,
       maxFrameBytes: this.#options.maxFrameBytes,
@@ -151,6 +159,34 @@ export class RemotingClient {
     });
     this.#connections.set(addr, conn);
     return conn;
+  }
+
+  /** Opens TCP, then (with `tls`) a TLS session over it with the handshake done. */
+  async #open(
+    hostname: string,
+    port: number,
+    signal: AbortSignal,
+  ): Promise<Deno.TcpConn | Deno.TlsConn> {
+    const tls = this.#options.tls;
+    if (tls === undefined) return await Deno.connect({ hostname, port, signal });
+    const tcp = await Deno.connect({ hostname, port, signal });
+    let conn: Deno.TlsConn | undefined;
+    const abort = () => (conn ?? tcp).close();
+    signal.addEventListener("abort", abort, { once: true });
+    try {
+      conn = await Deno.startTls(tcp, { hostname, caCerts: tls.caCerts ?? [] });
+      await conn.handshake();
+      return conn;
+    } catch (error) {
+      try {
+        (conn ?? tcp).close();
+      } catch {
+        // Closed by the abort above: nothing left to release.
+      }
+      throw error;
+    } finally {
+      signal.removeEventListener("abort", abort);
+    }
   }
 
   /** Closes the connection to `addr`, if any; the next use reconnects. */

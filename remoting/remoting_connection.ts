@@ -42,8 +42,13 @@ export interface RemotingConnectionOptions {
   handler?: RemotingHandler | undefined;
   /** Largest accepted frame; default `FRAME_MAX_BYTES`. */
   maxFrameBytes?: number | undefined;
-  /** Handler calls still running before reading pauses; default 1024. */
+  /** Handler calls running at once; a request beyond gets SYSTEM_BUSY. Default 1024. */
   maxInFlight?: number | undefined;
+  /**
+   * Bytes waiting to be written (a peer that stops reading); above half of it
+   * reading pauses, above it the connection is closed. Default 64 MiB.
+   */
+  maxWriteBacklogBytes?: number | undefined;
   /** Called once after the connection closed and its pending requests were rejected. */
   onClose?: ((conn: RemotingConnection) => void) | undefined;
   /** Logger; default `getLogger("remoting")`. */
@@ -65,6 +70,9 @@ function notSupported(cmd: RemotingCommand): RemotingCommand {
   });
 }
 
+/** Remark of the SYSTEM_BUSY answer to a request over the in-flight limit (Java's wording). */
+export const OVERLOAD_REMARK = "[OVERLOAD]system busy, start flow control for a while";
+
 /** A remoting connection over one `Deno.Conn`; reading starts in the constructor. */
 export class RemotingConnection {
   /** Process-unique id. */
@@ -78,14 +86,17 @@ export class RemotingConnection {
   readonly #handler: RemotingHandler;
   readonly #decoder: FrameDecoder;
   readonly #maxInFlight: number;
+  readonly #maxBacklogBytes: number;
   readonly #onClose: ((conn: RemotingConnection) => void) | undefined;
   readonly #log: Logger;
   readonly #pending = new Map<number, PendingRequest>();
   #queue: Uint8Array[] = [];
   #queuedBytes = 0;
+  #writingBytes = 0;
+  #lastActivityMs = performance.now();
+  #busyAnswers = 0;
   #writer: Promise<void> | undefined;
   #inFlight = 0;
-  #wake: (() => void) | undefined;
   #closing = false;
   #resolveClosed!: () => void;
 
@@ -97,6 +108,7 @@ export class RemotingConnection {
     this.#handler = options.handler ?? notSupported;
     this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes ?? FRAME_MAX_BYTES });
     this.#maxInFlight = options.maxInFlight ?? REMOTING_IN_FLIGHT_MAX;
+    this.#maxBacklogBytes = options.maxWriteBacklogBytes ?? REMOTING_WRITE_BACKLOG_MAX_BYTES;
     this.#onClose = options.onClose;
     this.#log = options.logger ?? getLogger("remoting");
     this.closed = new Promise((resolve) => this.#resolveClosed = resolve);
@@ -106,6 +118,21 @@ export class RemotingConnection {
   /** True once `close()` was called or the peer went away. */
   get isClosed(): boolean {
     return this.#closing;
+  }
+
+  /** `performance.now()` of the last bytes read or written (for idle timeouts). */
+  get lastActivityMs(): number {
+    return this.#lastActivityMs;
+  }
+
+  /** Bytes queued or being written to the peer. */
+  get backlogBytes(): number {
+    return this.#queuedBytes + this.#writingBytes;
+  }
+
+  /** Requests answered SYSTEM_BUSY because too many handlers were running. */
+  get busyAnswers(): number {
+    return this.#busyAnswers;
   }
 
   /** Requests sent with `request()` still waiting for their response. */
@@ -169,7 +196,6 @@ export class RemotingConnection {
       // Already closed by the runtime (peer reset): nothing left to release.
       this.#log.debug("Socket already closed", { conn: this.id, error });
     }
-    this.#wake?.();
   }
 
   #closedError(): BrokerError {
@@ -186,6 +212,7 @@ export class RemotingConnection {
         if (this.#closing) break;
         const n = await this.#conn.read(buffer);
         if (n === null) break;
+        this.#lastActivityMs = performance.now();
         let commands: RemotingCommand[];
         try {
           commands = this.#decoder.push(buffer.subarray(0, n));
@@ -209,16 +236,13 @@ export class RemotingConnection {
     await this.#shutdown();
   }
 
-  /** Waits while too many handlers run or too many bytes wait to be written. */
+  /** Waits while more than half the write backlog bound waits to be written. */
   async #backpressure(): Promise<void> {
     for (let round = 0; round < 1_000_000 && !this.#closing; round++) {
-      if (this.#inFlight < this.#maxInFlight) {
-        if (this.#queuedBytes <= REMOTING_WRITE_BACKLOG_MAX_BYTES) return;
-        await this.#writer;
-        continue;
-      }
-      await new Promise<void>((resolve) => this.#wake = resolve);
-      this.#wake = undefined;
+      if (this.backlogBytes <= this.#maxBacklogBytes / 2) return;
+      this.#startWriting();
+      if (this.#writer === undefined) return;
+      await this.#writer;
     }
   }
 
@@ -255,6 +279,10 @@ export class RemotingConnection {
       pending.resolve(cmd);
       return;
     }
+    if (this.#inFlight >= this.#maxInFlight) {
+      this.#answerBusy(cmd);
+      return;
+    }
     let result: RemotingCommand | undefined | Promise<RemotingCommand | undefined>;
     try {
       result = this.#handler(cmd, this);
@@ -269,7 +297,6 @@ export class RemotingConnection {
         (error) => this.#answerError(cmd, error),
       ).finally(() => {
         this.#inFlight--;
-        this.#wake?.();
         this.#startWriting();
       });
     } else {
@@ -293,6 +320,22 @@ export class RemotingConnection {
     this.#enqueue(bytes);
   }
 
+  /** Answers SYSTEM_BUSY without running the handler (oneway requests are dropped). */
+  #answerBusy(request: RemotingCommand): void {
+    if (this.#busyAnswers++ % 1000 === 0) {
+      this.#log.warn("Rejecting request: too many in flight on connection", {
+        conn: this.id,
+        remote: this.remoteAddress,
+        inFlight: this.#inFlight,
+        rejected: this.#busyAnswers,
+      });
+    }
+    if (isOneway(request) || this.#closing) return;
+    this.#enqueue(encodeCommand(
+      createResponse(request, ResponseCode.SYSTEM_BUSY, { remark: OVERLOAD_REMARK }),
+    ));
+  }
+
   #answerError(request: RemotingCommand, error: unknown): void {
     this.#log.error("Request handler failed", {
       conn: this.id,
@@ -310,8 +353,20 @@ export class RemotingConnection {
   }
 
   #enqueue(bytes: Uint8Array): void {
+    if (this.#closing) return;
     this.#queue.push(bytes);
     this.#queuedBytes += bytes.length;
+    if (this.backlogBytes > this.#maxBacklogBytes) {
+      this.#log.warn("Closing connection: peer does not read, write backlog over the limit", {
+        conn: this.id,
+        remote: this.remoteAddress,
+        backlogBytes: this.backlogBytes,
+        maxWriteBacklogBytes: this.#maxBacklogBytes,
+      });
+      this.#queue = [];
+      this.#queuedBytes = 0;
+      this.close();
+    }
   }
 
   #startWriting(): void {
@@ -323,12 +378,19 @@ export class RemotingConnection {
     try {
       while (this.#queue.length > 0 && !this.#closing) {
         const batch = this.#takeBatch();
+        this.#writingBytes = batch.length;
         let offset = 0;
-        while (offset < batch.length) offset += await this.#conn.write(batch.subarray(offset));
+        while (offset < batch.length) {
+          offset += await this.#conn.write(batch.subarray(offset));
+          this.#writingBytes = batch.length - offset;
+          this.#lastActivityMs = performance.now();
+        }
       }
     } catch (error) {
       if (!this.#closing) this.#log.debug("Connection write failed", { conn: this.id, error });
       this.close();
+    } finally {
+      this.#writingBytes = 0;
     }
   }
 

@@ -7,9 +7,21 @@
  */
 import { getLogger } from "../common/log.ts";
 import type { Logger } from "../common/log.ts";
-import { REMOTING_CONNECTIONS_MAX } from "./_limits.ts";
+import {
+  REMOTING_CONNECTIONS_MAX,
+  REMOTING_IDLE_TIMEOUT_MS,
+  REMOTING_WRITE_BACKLOG_MAX_BYTES,
+} from "./_limits.ts";
 import { RemotingConnection } from "./remoting_connection.ts";
 import type { RemotingHandler } from "./remoting_connection.ts";
+
+/** TLS settings of a `RemotingServer` (RocketMQ `tls.server.certPath` / `tls.server.keyPath`). */
+export interface RemotingServerTlsOptions {
+  /** PEM certificate chain file. */
+  certFile: string;
+  /** PEM private key file. */
+  keyFile: string;
+}
 
 /** Options of `RemotingServer`. */
 export interface RemotingServerOptions {
@@ -21,10 +33,19 @@ export interface RemotingServerOptions {
   handler: RemotingHandler;
   /** Largest accepted frame; default `FRAME_MAX_BYTES` (16 MiB). */
   maxFrameBytes?: number | undefined;
-  /** Handler calls running per connection before it stops reading; default 1024. */
+  /** Handler calls running per connection; more get SYSTEM_BUSY `[OVERLOAD]`. Default 1024. */
   maxInFlight?: number | undefined;
-  /** Connections served at once; more are closed on accept. Default 10,000. */
+  /** Connections served at once; more are closed on accept with a log line. Default 10,000. */
   maxConnections?: number | undefined;
+  /** Bytes buffered for a peer that does not read before it is disconnected; default 64 MiB. */
+  maxWriteBacklogBytes?: number | undefined;
+  /**
+   * A connection with no bytes read or written for this long is closed
+   * (`serverChannelMaxIdleTimeSeconds` × 1000); 0 disables. Default 120,000.
+   */
+  idleTimeoutMs?: number | undefined;
+  /** Serve TLS only (Java `tlsMode=enforcing`); plain TCP when absent. */
+  tls?: RemotingServerTlsOptions | undefined;
   /** Called for each accepted connection before any of its requests is handled. */
   onConnect?: ((conn: RemotingConnection) => void) | undefined;
   /** Called when a connection has closed. */
@@ -38,7 +59,9 @@ export class RemotingServer {
   readonly #options: RemotingServerOptions;
   readonly #log: Logger;
   readonly #connections = new Set<RemotingConnection>();
-  #listener: Deno.TcpListener | undefined;
+  #listener: Deno.Listener | undefined;
+  #idleTimer: ReturnType<typeof setInterval> | undefined;
+  #refused = 0;
   #acceptLoop: Promise<void> | undefined;
   #port = 0;
 
@@ -58,26 +81,62 @@ export class RemotingServer {
     return this.#connections;
   }
 
+  /** Connections refused because `maxConnections` were open. */
+  get refusedConnections(): number {
+    return this.#refused;
+  }
+
   /** Starts listening; resolves once the port is bound. */
-  start(): Promise<void> {
+  async start(): Promise<void> {
     if (this.#listener !== undefined) throw new Error("RemotingServer already started");
-    const listener = Deno.listen({ hostname: this.#options.hostname, port: this.#options.port });
+    const { hostname, port, tls } = this.#options;
+    const listener: Deno.Listener = tls === undefined ? Deno.listen({ hostname, port }) : Deno
+      .listenTls({
+        hostname,
+        port,
+        cert: await Deno.readTextFile(tls.certFile),
+        key: await Deno.readTextFile(tls.keyFile),
+      });
     this.#listener = listener;
     this.#port = (listener.addr as Deno.NetAddr).port;
     this.#acceptLoop = this.#accept(listener);
+    const idleMs = this.#options.idleTimeoutMs ?? REMOTING_IDLE_TIMEOUT_MS;
+    if (idleMs > 0) {
+      const every = Math.max(10, Math.min(1000, Math.floor(idleMs / 4)));
+      this.#idleTimer = setInterval(() => this.#closeIdle(idleMs), every);
+    }
     this.#log.info("Remoting server listening", {
-      hostname: this.#options.hostname,
+      hostname,
       port: this.#port,
+      tls: tls !== undefined,
     });
-    return Promise.resolve();
   }
 
-  async #accept(listener: Deno.TcpListener): Promise<void> {
+  #closeIdle(idleMs: number): void {
+    const now = performance.now();
+    for (const conn of this.#connections) {
+      if (conn.isClosed || now - conn.lastActivityMs < idleMs) continue;
+      this.#log.warn("Closing idle connection", {
+        conn: conn.id,
+        remote: conn.remoteAddress,
+        idleMs: Math.round(now - conn.lastActivityMs),
+      });
+      conn.close();
+    }
+  }
+
+  async #accept(listener: Deno.Listener): Promise<void> {
     const max = this.#options.maxConnections ?? REMOTING_CONNECTIONS_MAX;
     try {
       for await (const conn of listener) {
         if (this.#connections.size >= max) {
-          this.#log.warn("Refusing connection: too many open", { open: this.#connections.size });
+          if (this.#refused++ % 100 === 0) {
+            this.#log.warn("Refusing connection: too many open", {
+              open: this.#connections.size,
+              maxConnections: max,
+              refused: this.#refused,
+            });
+          }
           conn.close();
           continue;
         }
@@ -88,9 +147,9 @@ export class RemotingServer {
     }
   }
 
-  #serve(conn: Deno.TcpConn): void {
+  #serve(conn: Deno.Conn): void {
     try {
-      conn.setNoDelay(true);
+      if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
     } catch (error) {
       this.#log.debug("Cannot set TCP_NODELAY", { error });
     }
@@ -98,6 +157,7 @@ export class RemotingServer {
       handler: this.#options.handler,
       maxFrameBytes: this.#options.maxFrameBytes,
       maxInFlight: this.#options.maxInFlight,
+      maxWriteBacklogBytes: this.#options.maxWriteBacklogBytes ?? REMOTING_WRITE_BACKLOG_MAX_BYTES,
       logger: this.#log,
       onClose: (closed) => {
         this.#connections.delete(closed);
@@ -124,6 +184,8 @@ export class RemotingServer {
     const listener = this.#listener;
     if (listener === undefined) return;
     this.#listener = undefined;
+    clearInterval(this.#idleTimer);
+    this.#idleTimer = undefined;
     try {
       listener.close();
     } catch (error) {
