@@ -153,6 +153,12 @@ export function recoverShard(
     for (const queue of ctx.queues.values()) queue.cq.recoverTail(from);
   }
   const indexFrom = ctx.index.indexedBelow;
+  // An index header older than the checkpoint: start where the index stopped so it is complete.
+  const resume = crash ? indexResumeOffset(ctx) : undefined;
+  if (resume !== undefined && resume < from && resume >= commitLog.minOffset) {
+    for (const queue of ctx.queues.values()) queue.cq.recoverTail(resume);
+    from = resume;
+  }
   let redispatched = 0;
   let lastStoreTimestamp = 0;
   const end = scanLog(ctx, from, (bytes, _pos, s) => {
@@ -176,6 +182,17 @@ export function recoverShard(
   return { kind: crash ? "crash" : "clean", from, end, redispatched, lastStoreTimestamp };
 }
 
+/** End of the last record the durable index covers, when it lies inside the log. */
+function indexResumeOffset(ctx: ShardContext): number | undefined {
+  if (!ctx.config.messageIndexEnable) return undefined;
+  const last = ctx.index.indexedBelow - 1;
+  if (last < ctx.commitLog.minOffset) return undefined;
+  const head = new Uint8Array(8);
+  if (ctx.commitLog.read(last, head) < 8) return undefined;
+  const size = new DataView(head.buffer).getInt32(0);
+  return size > 0 && size <= ctx.config.maxMessageSize + 65536 ? last + size : undefined;
+}
+
 /** Reads `queues.json` (queue → max offset at the last registry write). */
 export function readRegistry(ctx: ShardContext): Map<string, number> {
   const path = `${ctx.dir}/queues.json`;
@@ -193,12 +210,17 @@ export function readRegistry(ctx: ShardContext): Map<string, number> {
   return out;
 }
 
-/** Writes `queues.json` atomically (temp file and rename). */
-export function writeRegistry(ctx: ShardContext): void {
+/** The registry content for the queues' current max offsets. */
+export function registrySnapshot(ctx: ShardContext): string {
   const queues: Record<string, number> = {};
   for (const q of ctx.queues.values()) queues[`${q.topic}/${q.queueId}`] = q.cq.maxOffset;
+  return JSON.stringify({ version: 1, queues });
+}
+
+/** Writes `queues.json` atomically (temp file and rename), from a snapshot or from now. */
+export function writeRegistry(ctx: ShardContext, snapshot = registrySnapshot(ctx)): void {
   const path = `${ctx.dir}/queues.json`;
-  Deno.writeTextFileSync(`${path}.tmp`, JSON.stringify({ version: 1, queues }));
+  Deno.writeTextFileSync(`${path}.tmp`, snapshot);
   Deno.renameSync(`${path}.tmp`, path);
 }
 

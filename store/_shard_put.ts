@@ -189,6 +189,9 @@ export function putBatch(
     writeChunk();
   } catch (error) {
     cutAfterFailure(ctx, staged.slice(written), error, out);
+    // Puts the loop never reached fail the same way.
+    const status = statusOf(error);
+    for (let i = staged.length; i < metas.length; i++) out.results[i] = failed(status, ts);
   }
   const done = staged.slice(0, written);
   if (!syncIfNeeded(ctx, done, batchStart, out)) return out;

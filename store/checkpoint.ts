@@ -71,17 +71,25 @@ export function readCheckpoint(io: FileIO, path: string): CheckpointData | undef
 export class Checkpoint {
   readonly #io: FileIO;
   readonly #handle: number;
+  /** Path of the file. */
+  readonly path: string;
 
   /** Opens (creating) the checkpoint file at `path`. */
   constructor(io: FileIO, path: string) {
+    this.path = path;
     this.#io = io;
     this.#handle = io.open(path, { create: true });
   }
 
   /** Writes and forces `data`. */
   write(data: CheckpointData): void {
-    this.#io.write(this.#handle, encodeCheckpoint(data), 0);
+    this.writeNoSync(data);
     this.#io.syncData(this.#handle);
+  }
+
+  /** Writes `data` without forcing it (another thread syncs `path`). */
+  writeNoSync(data: CheckpointData): void {
+    this.#io.write(this.#handle, encodeCheckpoint(data), 0);
   }
 
   /** Closes the file. */

@@ -9,6 +9,7 @@
  * @module
  */
 import { assert } from "../common/assert.ts";
+import { getLogger } from "../common/log.ts";
 import type { FileHandle, FileIO } from "./file_io.ts";
 import { BLANK_MARKER_BYTES, encodeBlankMarker } from "./_record.ts";
 
@@ -34,6 +35,11 @@ export interface CommitLogOptions {
   warm: boolean;
   /** Zero-filled spare files made by another thread (used instead of in-thread warming). */
   spares?: SpareSource;
+  /**
+   * Leave the fdatasync of a finished segment to the next flush instead of
+   * doing it at the roll (ASYNC_FLUSH with an off-thread flusher).
+   */
+  deferRollSync?: boolean;
 }
 
 /** A supply of zero-filled files of segment size, prepared off the writing thread. */
@@ -51,6 +57,7 @@ export function offsetToFileName(offset: number): string {
   return String(offset).padStart(20, "0");
 }
 
+const log = getLogger("store");
 const WARM_CHUNK_BYTES = 4 * 1024 * 1024;
 const ZERO_CHUNK = new Uint8Array(WARM_CHUNK_BYTES);
 
@@ -62,6 +69,9 @@ export class CommitLog {
   readonly #baseOffset: number;
   readonly #warm: boolean;
   readonly #spares: SpareSource | undefined;
+  readonly #deferRollSync: boolean;
+  /** Finished segments whose fdatasync was deferred. */
+  #unsynced: Segment[] = [];
   #segments: Segment[] = [];
   #writeOffset = 0;
   #flushedOffset = 0;
@@ -76,6 +86,7 @@ export class CommitLog {
     this.#baseOffset = options.baseOffset;
     this.#warm = options.warm;
     this.#spares = options.spares;
+    this.#deferRollSync = options.deferRollSync ?? false;
   }
 
   /** Opens every segment file found; the write position is set later by recovery. */
@@ -92,6 +103,18 @@ export class CommitLog {
         throw new RangeError(`Commit-log file "${path}" does not match segment size or shard`);
       }
       this.#segments.push({ start, path, handle: this.#io.open(path) });
+    }
+    // Segments must be contiguous; keep the newest contiguous run (older files stay on disk).
+    for (let i = this.#segments.length - 1; i > 0; i--) {
+      if (this.#segments[i]!.start !== this.#segments[i - 1]!.start + this.#segmentBytes) {
+        const dropped = this.#segments.splice(0, i);
+        for (const segment of dropped) this.#io.close(segment.handle);
+        log.error("Commit-log segments are not contiguous; ignoring the older ones", {
+          dir: this.#dir,
+          ignored: dropped.map((s) => s.path.split("/").at(-1)),
+        });
+        break;
+      }
     }
     const first = this.#segments[0];
     this.#writeOffset = first === undefined ? this.#baseOffset : first.start;
@@ -144,10 +167,14 @@ export class CommitLog {
         encodeBlankMarker(remaining),
         this.#writeOffset - segment.start,
       );
-      // The old segment is complete: force it so no later segment is durable before it.
-      this.#io.syncData(segment.handle);
       this.#writeOffset += remaining;
-      this.#flushedOffset = this.#writeOffset;
+      if (this.#deferRollSync) {
+        this.#unsynced.push(segment);
+      } else {
+        // The old segment is complete: force it so no later segment is durable before it.
+        this.#io.syncData(segment.handle);
+        if (this.#flushedOffset >= segment.start) this.#flushedOffset = this.#writeOffset;
+      }
     }
     this.#segmentFor(this.#writeOffset, true);
     return this.#writeOffset;
@@ -175,12 +202,32 @@ export class CommitLog {
     return this.#io.read(segment.handle, buf, rel);
   }
 
-  /** Forces everything written to disk (fdatasync of the active segment). */
+  /** Forces everything written to disk (fdatasync of deferred segments and the active one). */
   flush(): void {
     if (this.#flushedOffset === this.#writeOffset) return;
+    for (const segment of this.#unsynced) {
+      if (this.#segments.includes(segment)) this.#io.syncData(segment.handle);
+    }
+    this.#unsynced = [];
     const segment = this.#segmentFor(Math.max(this.#writeOffset - 1, this.minOffset), false);
     if (segment !== undefined) this.#io.syncData(segment.handle);
     this.#flushedOffset = this.#writeOffset;
+  }
+
+  /** Paths another thread must fdatasync for everything written so far to be durable. */
+  pathsToSync(): string[] {
+    if (this.#flushedOffset === this.#writeOffset) return [];
+    const paths = this.#unsynced.filter((s) => this.#segments.includes(s)).map((s) => s.path);
+    const active = this.#segmentFor(Math.max(this.#writeOffset - 1, this.minOffset), false);
+    if (active !== undefined && !paths.includes(active.path)) paths.push(active.path);
+    return paths;
+  }
+
+  /** Records that another thread synced everything written before `offset`. */
+  markFlushed(offset: number): void {
+    if (offset <= this.#flushedOffset) return;
+    this.#flushedOffset = Math.min(offset, this.#writeOffset);
+    this.#unsynced = this.#unsynced.filter((s) => s.start + this.#segmentBytes > offset);
   }
 
   /**
@@ -206,6 +253,7 @@ export class CommitLog {
     this.#writeOffset = offset;
     this.#flushedOffset = offset;
     this.#prepared = undefined;
+    this.#unsynced = this.#unsynced.filter((s) => keep.includes(s));
   }
 
   /**

@@ -53,7 +53,9 @@ export class ConsumeQueue {
   #pending = new Uint8Array(PENDING_ENTRIES * CQ_ENTRY_BYTES);
   #pendingView = new DataView(this.#pending.buffer);
   #pendingCount = 0;
-  readonly #dirty = new Set<number>();
+  /** Dirty file start → write generation, so an off-thread sync only clears what it covered. */
+  readonly #dirty = new Map<number, number>();
+  #generation = 0;
 
   /** Opens (or prepares to create) the queue stored in `dir`. */
   constructor(dir: string, options: ConsumeQueueOptions) {
@@ -128,7 +130,7 @@ export class ConsumeQueue {
       const handle = this.#handles.get(this.#path(fileStart), true);
       const bytes = this.#pending.subarray(from * CQ_ENTRY_BYTES, (from + inFile) * CQ_ENTRY_BYTES);
       this.#io.write(handle, bytes, (logical % this.#entriesPerFile) * CQ_ENTRY_BYTES);
-      this.#dirty.add(fileStart);
+      this.#dirty.set(fileStart, ++this.#generation);
       from += inFile;
       logical += inFile;
     }
@@ -138,12 +140,29 @@ export class ConsumeQueue {
   /** Forces written entries to disk. */
   sync(): void {
     this.flushPending();
-    for (const fileStart of this.#dirty) {
+    for (const fileStart of this.#dirty.keys()) {
       if (this.#files.includes(fileStart)) {
         this.#io.syncData(this.#handles.get(this.#path(fileStart), false));
       }
     }
     this.#dirty.clear();
+  }
+
+  /**
+   * Writes buffered entries and lists the files another thread must sync;
+   * pass the returned token to `markSynced` once that sync succeeded.
+   */
+  prepareSync(): { paths: string[]; token: Map<number, number> } {
+    this.flushPending();
+    const token = new Map(this.#dirty);
+    return { paths: [...token.keys()].map((start) => this.#path(start)), token };
+  }
+
+  /** Clears the dirty marks a finished off-thread sync covered. */
+  markSynced(token: Map<number, number>): void {
+    for (const [start, generation] of token) {
+      if (this.#dirty.get(start) === generation) this.#dirty.delete(start);
+    }
   }
 
   /**

@@ -58,6 +58,8 @@ export class IndexFile {
   #pendingView = new DataView(this.#pending.buffer);
   #pendingCount = 0;
   #pendingFirst = 0;
+  #headerWritten = 0;
+  #closed = false;
 
   /** Opens `path`, creating an empty index when it does not exist; `active` loads the slots. */
   constructor(path: string, active: boolean, options: IndexFileOptions) {
@@ -134,6 +136,17 @@ export class IndexFile {
    * entries that are not.
    */
   flush(): void {
+    const header = this.prepareFlush();
+    this.#io.syncData(this.#handle);
+    this.writeHeader(header);
+    this.#io.syncData(this.#handle);
+  }
+
+  /**
+   * First half of a flush run across threads: writes entries and dirty slot
+   * pages (no sync) and returns the header that describes them.
+   */
+  prepareFlush(): IndexHeader {
     this.writePending();
     const slots = this.#slots;
     const dirty = this.#dirtyPages;
@@ -151,9 +164,14 @@ export class IndexFile {
         );
       }
     }
-    this.#io.syncData(this.#handle);
-    this.#writeHeader();
-    this.#io.syncData(this.#handle);
+    return { ...this.header };
+  }
+
+  /** Writes `header` (from `prepareFlush`, after its sync) unless a newer one was written. */
+  writeHeader(header: IndexHeader): void {
+    if (this.#closed || header.indexCount < this.#headerWritten) return;
+    this.#headerWritten = header.indexCount;
+    this.#writeHeader(header);
   }
 
   /** Drops the in-memory slot table after a final flush (the file becomes read-only). */
@@ -194,11 +212,13 @@ export class IndexFile {
   /** Closes the file (flushing first when active). */
   close(): void {
     if (this.#slots !== undefined) this.flush();
+    this.#closed = true;
     this.#io.close(this.#handle);
   }
 
   /** Closes and deletes the file. */
   destroy(): void {
+    this.#closed = true;
     this.#slots = undefined;
     this.#io.close(this.#handle);
     this.#io.remove(this.path);
@@ -234,10 +254,9 @@ export class IndexFile {
     this.header.indexCount = Math.max(1, view.getInt32(36));
   }
 
-  #writeHeader(): void {
+  #writeHeader(h: IndexHeader = this.header): void {
     const buf = new Uint8Array(INDEX_HEADER_BYTES);
     const view = new DataView(buf.buffer);
-    const h = this.header;
     writeI64(view, 0, h.beginTimestamp);
     writeI64(view, 8, h.endTimestamp);
     writeI64(view, 16, h.beginPhyOffset);

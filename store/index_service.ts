@@ -6,7 +6,7 @@
  * @module
  */
 import type { FileIO } from "./file_io.ts";
-import { IndexFile } from "./index_file.ts";
+import { IndexFile, type IndexHeader } from "./index_file.ts";
 import { javaStringHashCode } from "./_common.ts";
 
 /** Options of `IndexService`. */
@@ -74,6 +74,13 @@ export class IndexService {
   /** Makes the active file durable. */
   flush(): void {
     this.#files.at(-1)?.flush();
+  }
+
+  /** First half of an off-thread flush: the file to sync and the header to write after it. */
+  prepareFlush(): { file: IndexFile; header: IndexHeader } | undefined {
+    const file = this.#files.at(-1);
+    if (file === undefined) return undefined;
+    return { file, header: file.prepareFlush() };
   }
 
   /** Physical offsets for `topic#key` stored within [begin, end], newest first. */

@@ -19,7 +19,15 @@ import { type FileIO, nodeFileIO } from "./file_io.ts";
 import { HandleCache } from "./handle_cache.ts";
 import { IndexService } from "./index_service.ts";
 import { loadQueues, type ShardContext } from "./_shard_context.ts";
-import { readRegistry, rebuildDamagedQueues, recoverShard, writeRegistry } from "./_recovery.ts";
+import {
+  readRegistry,
+  rebuildDamagedQueues,
+  recoverShard,
+  registrySnapshot,
+  writeRegistry,
+} from "./_recovery.ts";
+import type { ConsumeQueue } from "./consume_queue.ts";
+import type { Flusher } from "./flusher.ts";
 import * as reads from "./_shard_read.ts";
 import { putBatch, type PutMeta } from "./_shard_put.ts";
 import { runRetention } from "./_retention.ts";
@@ -60,6 +68,8 @@ export interface ShardStoreOptions {
   clock?: Clock;
   /** Zero-filled spare segments made off this thread (the shard worker passes one). */
   spares?: SpareSource;
+  /** Off-thread fdatasync for ASYNC flushes and checkpoints (the shard worker passes one). */
+  flusher?: Flusher;
 }
 
 /** Result of a put batch. */
@@ -91,8 +101,12 @@ export class ShardStore {
     closed: false,
   };
 
-  private constructor(ctx: ShardContext) {
+  readonly #flusher: Flusher | undefined;
+  #checkpointRunning = false;
+
+  private constructor(ctx: ShardContext, flusher: Flusher | undefined) {
     this.#ctx = ctx;
+    this.#flusher = flusher;
     this.#checkpoint = new Checkpoint(ctx.io, `${ctx.dir}/checkpoint`);
   }
 
@@ -112,6 +126,7 @@ export class ShardStore {
       baseOffset: shard * SHARD_OFFSET_SPAN,
       warm,
       ...(options.spares === undefined ? {} : { spares: options.spares }),
+      deferRollSync: options.flusher !== undefined && config.flushDiskType === "ASYNC_FLUSH",
     });
     const ctx: ShardContext = {
       shard,
@@ -135,7 +150,7 @@ export class ShardStore {
     const checkpoint = readCheckpoint(io, `${dir}/checkpoint`);
     const report = recoverShard(ctx, checkpoint, abort);
     const rebuilt = rebuildDamagedQueues(ctx, readRegistry(ctx));
-    const store = new ShardStore(ctx);
+    const store = new ShardStore(ctx, options.flusher);
     store.#state.recovery = report.kind;
     store.#state.lastStoreTimestamp = Math.max(
       report.lastStoreTimestamp,
@@ -242,18 +257,19 @@ export class ShardStore {
     const { config, clock, commitLog } = this.#ctx;
     const mono = clock.monotonic();
     const s = this.#state;
-    if (mono - s.lastCommitFlushMs >= config.flushIntervalCommitLog) {
+    if (mono - s.lastCommitFlushMs >= config.flushIntervalCommitLog && !this.#flusher?.busy) {
       s.lastCommitFlushMs = mono;
       const dirty = commitLog.maxOffset - commitLog.flushedOffset;
       const thorough = mono - s.lastThoroughMs >= config.flushCommitLogThoroughInterval;
       if (thorough || dirty >= config.flushCommitLogLeastPages * 4096) {
         if (thorough) s.lastThoroughMs = mono;
-        commitLog.flush();
+        this.#flushCommitLog();
       }
     }
-    if (mono - s.lastCheckpointMs >= config.flushIntervalConsumeQueue) {
+    if (mono - s.lastCheckpointMs >= config.flushIntervalConsumeQueue && !this.#flusher?.busy) {
       s.lastCheckpointMs = mono;
-      this.#checkpointNow();
+      if (this.#flusher === undefined) this.#checkpointNow();
+      else this.#checkpointOffThread(this.#flusher);
     }
     if (mono - s.lastRetentionMs >= config.cleanResourceInterval) {
       s.lastRetentionMs = mono;
@@ -295,10 +311,12 @@ export class ShardStore {
   /** Flushes, checkpoints, removes the abort file and closes every file. */
   close(): void {
     if (this.#state.closed) return;
-    this.#checkpointNow();
+    // An off-thread job still running is abandoned; everything is synced here instead.
+    this.#flusher?.close();
+    this.#checkpointNow(true);
     writeRegistry(this.#ctx);
     this.#state.closed = true;
-    const { ctx } = { ctx: this.#ctx };
+    const ctx = this.#ctx;
     ctx.index.close();
     ctx.handles.close();
     ctx.commitLog.close();
@@ -309,6 +327,80 @@ export class ShardStore {
   #refuseReason(): "SERVICE_NOT_AVAILABLE" | "DISK_FULL" | undefined {
     if (this.#state.closed) return "SERVICE_NOT_AVAILABLE";
     return this.#state.diskFull ? "DISK_FULL" : undefined;
+  }
+
+  #flushCommitLog(): void {
+    const { commitLog } = this.#ctx;
+    if (this.#flusher === undefined) {
+      commitLog.flush();
+      return;
+    }
+    const end = commitLog.maxOffset;
+    const paths = commitLog.pathsToSync();
+    if (paths.length === 0) return;
+    this.#flusher.sync(paths, (error) => {
+      if (error !== undefined) {
+        log.error("Commit-log flush failed", { shard: this.#ctx.shard, error });
+      } else commitLog.markFlushed(end);
+    });
+  }
+
+  /**
+   * The checkpoint of `#checkpointNow` with every fdatasync on the flush
+   * worker, in three steps so each write is durable before the next one that
+   * depends on it: data files; then the index header; then the checkpoint.
+   */
+  #checkpointOffThread(flusher: Flusher): void {
+    const { commitLog, queues, index } = this.#ctx;
+    const safe = commitLog.maxOffset;
+    const s = this.#state;
+    const registryDue = s.registryDirty ||
+      this.#ctx.clock.monotonic() - s.lastRegistryMs >=
+        this.#ctx.config.flushCommitLogThoroughInterval;
+    if (this.#checkpointRunning || (safe === s.checkpointedOffset && !registryDue)) return;
+    const paths = commitLog.pathsToSync();
+    const tokens: [ConsumeQueue, Map<number, number>][] = [];
+    for (const queue of queues.values()) {
+      const prepared = queue.cq.prepareSync();
+      if (prepared.paths.length === 0) continue;
+      paths.push(...prepared.paths);
+      tokens.push([queue.cq, prepared.token]);
+    }
+    const indexFlush = index.prepareFlush();
+    if (indexFlush !== undefined) paths.push(indexFlush.file.path);
+    const registry = registryDue ? registrySnapshot(this.#ctx) : undefined;
+    const ts = s.lastStoreTimestamp;
+    const fail = (error: string) => {
+      this.#checkpointRunning = false;
+      log.error("Checkpoint failed", { shard: this.#ctx.shard, error });
+    };
+    this.#checkpointRunning = true;
+    flusher.sync(paths, (error) => {
+      if (error !== undefined || s.closed) return fail(error ?? "closed");
+      commitLog.markFlushed(safe);
+      for (const [cq, token] of tokens) cq.markSynced(token);
+      if (indexFlush !== undefined) indexFlush.file.writeHeader(indexFlush.header);
+      flusher.sync(indexFlush === undefined ? [] : [indexFlush.file.path], (error) => {
+        if (error !== undefined || s.closed) return fail(error ?? "closed");
+        const data = {
+          safeOffset: safe,
+          physicMsgTimestamp: ts,
+          logicsMsgTimestamp: ts,
+          indexMsgTimestamp: ts,
+        };
+        this.#checkpoint.writeNoSync(data);
+        flusher.sync([this.#checkpoint.path], (error) => {
+          if (error !== undefined || s.closed) return fail(error ?? "closed");
+          this.#checkpointRunning = false;
+          s.checkpointedOffset = Math.max(s.checkpointedOffset, safe);
+          if (registry !== undefined) {
+            s.registryDirty = false;
+            s.lastRegistryMs = this.#ctx.clock.monotonic();
+            writeRegistry(this.#ctx, registry);
+          }
+        });
+      });
+    });
   }
 
   /** Commit log, then queues, then index, then the checkpoint naming what is now safe. */

@@ -396,7 +396,9 @@ Deno.test("ShardStore.putBatch() rolls a segment in the middle of a batch put an
     let next = 0;
     for (let i = 0; i < 100 && next < 60; i++) {
       const got = store.getMessage({ topic: "B", queueId: 2, offset: next, maxCount: 32 });
-      for (const [k, rec] of splitRecords(got.messages).entries()) equal(decodeOne(rec).queueOffset, next + k);
+      for (const [k, rec] of splitRecords(got.messages).entries()) {
+        equal(decodeOne(rec).queueOffset, next + k);
+      }
       next = got.nextBeginOffset;
     }
     equal(next, 60);
@@ -418,7 +420,11 @@ Deno.test("ShardStore.putBatch() gives prepared transactional records queue offs
     const rec = store.lookMessageByOffset(half.physicalOffsets[0]!);
     ok(rec !== undefined);
     equal(decodeOne(rec).queueOffset, 0);
-    equal(store.queryMessage({ topic: "H", key: "TX1", begin: 0, end: Number.MAX_SAFE_INTEGER }).physicalOffsets.length, 1);
+    equal(
+      store.queryMessage({ topic: "H", key: "TX1", begin: 0, end: Number.MAX_SAFE_INTEGER })
+        .physicalOffsets.length,
+      1,
+    );
     equal(put(store, "H", 0, [makeRecord({ topic: "H" })]).queueOffset, 1);
   } finally {
     store.close();
@@ -436,12 +442,29 @@ Deno.test("ShardStore.queryMessage() searches every index file when the index ro
       clock.advance(1000);
     }
     ok(Deno.readDirSync(`${dir}/shard-0/index`).toArray().length >= 10);
-    const all = store.queryMessage({ topic: "I", key: "shared", maxNum: 64, begin: 0, end: Number.MAX_SAFE_INTEGER });
+    const all = store.queryMessage({
+      topic: "I",
+      key: "shared",
+      maxNum: 64,
+      begin: 0,
+      end: Number.MAX_SAFE_INTEGER,
+    });
     equal(all.physicalOffsets.length, 40);
     equal(new Set(all.physicalOffsets).size, 40);
-    const first = store.queryMessage({ topic: "I", key: "X0", begin: 0, end: Number.MAX_SAFE_INTEGER });
+    const first = store.queryMessage({
+      topic: "I",
+      key: "X0",
+      begin: 0,
+      end: Number.MAX_SAFE_INTEGER,
+    });
     equal(decodeOne(first.messages).properties.get("UNIQ_KEY"), "X0");
-    const capped = store.queryMessage({ topic: "I", key: "shared", maxNum: 5, begin: 0, end: Number.MAX_SAFE_INTEGER });
+    const capped = store.queryMessage({
+      topic: "I",
+      key: "shared",
+      maxNum: 5,
+      begin: 0,
+      end: Number.MAX_SAFE_INTEGER,
+    });
     equal(capped.physicalOffsets.length, 5);
   } finally {
     store.close();

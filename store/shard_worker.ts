@@ -12,6 +12,7 @@ import { ShardStore } from "./shard_store.ts";
 import { type ShardResponse, toWireError, validateShardRequest } from "./shard_protocol.ts";
 import { runShardBatch } from "./shard_ops.ts";
 import { WorkerSpareAllocator } from "./spare_allocator.ts";
+import { WorkerFlusher } from "./flusher.ts";
 
 const TICK_MAX_MS = 20;
 let store: ShardStore | undefined;
@@ -25,13 +26,13 @@ self.onmessage = (event: MessageEvent) => {
   const msg = validateShardRequest(event.data);
   switch (msg.kind) {
     case "open": {
+      const spares = new WorkerSpareAllocator();
+      const flusher = new WorkerFlusher();
       try {
-        store = ShardStore.open({
-          config: msg.config,
-          shard: msg.shard,
-          spares: new WorkerSpareAllocator(),
-        });
+        store = ShardStore.open({ config: msg.config, shard: msg.shard, spares, flusher });
       } catch (error) {
+        spares.close();
+        flusher.close();
         post({ kind: "openFailed", error: toWireError(error) });
         return;
       }

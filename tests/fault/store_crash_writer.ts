@@ -1,6 +1,6 @@
 /**
  * Child process of the store crash tests: opens a `MessageStore` with
- * SYNC_FLUSH on the folder given as first argument and writes from 16
+ * SYNC_FLUSH (or the flush type given as third argument) on the folder given as first argument and writes from 16
  * concurrent writers until killed, printing one line per acknowledged put:
  * `ACK <queueId> <queueOffset> <physicalOffset> <uniqKey>`.
  *
@@ -12,13 +12,14 @@ import { encodeProperties, encodeStoredMessage, storedRecordSize } from "../../c
 
 const dir = Deno.args[0];
 const tag = Deno.args[1] ?? "run";
+const flushDiskType = Deno.args[2] === "ASYNC_FLUSH" ? "ASYNC_FLUSH" : "SYNC_FLUSH";
 if (dir === undefined) throw new TypeError("Usage: store_crash_writer.ts <dir> [tag]");
 
 const store = await MessageStore.open({
   config: {
     storePathRootDir: dir,
     shardCount: 2,
-    flushDiskType: "SYNC_FLUSH",
+    flushDiskType,
     mappedFileSizeCommitLog: 1024 * 1024,
     mappedFileSizeConsumeQueue: 20 * 1000,
     maxMessageSize: 64 * 1024,
