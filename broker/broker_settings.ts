@@ -21,6 +21,10 @@ export interface BrokerSettings {
   haListenPort: number;
   /** Not RocketMQ: the address both listeners bind to. */
   bindAddress: string;
+  /** Not RocketMQ: admin HTTP port (-1 = off, 0 = a free port). */
+  httpPort: number;
+  /** Not RocketMQ: admin HTTP listen address. */
+  httpBindAddress: string;
   brokerPermission: number;
   regionId: string;
   traceOn: boolean;
@@ -102,6 +106,8 @@ export function defaultBrokerSettings(): BrokerSettings {
     listenPort: 10911,
     haListenPort: 10912,
     bindAddress: "0.0.0.0",
+    httpPort: -1,
+    httpBindAddress: "127.0.0.1",
     brokerPermission: 6,
     regionId: "DefaultRegion",
     traceOn: true,

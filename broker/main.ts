@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, getLogger } from "../common/mod.ts";
 import { formatConfig, loadBrokerConfig } from "../common/config/mod.ts";
 import { settingsFromConfig, startBroker } from "./mod.ts";
+import { startAdminHttp } from "../http/mod.ts";
 
 const log = getLogger("broker");
 const encoder = new TextEncoder();
@@ -85,7 +86,16 @@ async function main(args: string[]): Promise<number> {
       ...(file === undefined ? {} : { file }),
       overrides: overrides ?? {},
     });
-    const { brokerName, brokerIP1, namesrvAddr } = broker.settings;
+    const { brokerName, brokerIP1, namesrvAddr, httpPort, httpBindAddress } = broker.settings;
+    const http = httpPort === -1 ? undefined : await startAdminHttp({
+      controller: broker.controller,
+      port: httpPort,
+      hostname: httpBindAddress,
+      brokerInfo: { namesrvAddr: namesrvAddr ?? "" },
+    });
+    if (http !== undefined) {
+      log.info("Admin HTTP listening", { address: `${httpBindAddress}:${http.port}` });
+    }
     await write(
       Deno.stdout,
       `The broker[${brokerName}, ${brokerIP1}:${broker.port}] boot success. serializeType=JSON and name server is ${
@@ -94,6 +104,7 @@ async function main(args: string[]): Promise<number> {
     );
     const signal = await signalled;
     log.info("Shutting down", { signal });
+    await http?.close();
     await broker.close();
     return 0;
   } catch (error) {

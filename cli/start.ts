@@ -1,12 +1,13 @@
 /**
  * `deno task start`: development mode. One name server and one broker in this process, with
  * embedded defaults: name server on 9876, broker on 10911 (and the VIP port 10909), both bound
- * to 127.0.0.1, store under `./data/store`. Prints where they listen; Ctrl-C (SIGINT) or
+ * to 127.0.0.1, store under `./data/store`, admin HTTP API and dashboard on 127.0.0.1:8080
+ * (`--http-port -1` turns it off). Prints where they listen; Ctrl-C (SIGINT) or
  * SIGTERM shuts both down cleanly (broker first, so it unregisters) and exits 0.
  *
  * ```
  * deno task start [--namesrv-port 9876] [--broker-port 10911] [--bind 127.0.0.1]
- *                 [--store ./data/store] [-c broker.properties]
+ *                 [--store ./data/store] [--http-port 8080] [-c broker.properties]
  * ```
  *
  * Runs on: main thread
@@ -16,12 +17,13 @@ import { parseArgs } from "node:util";
 import { getLogger } from "../common/mod.ts";
 import { startNameServer } from "../namesrv/mod.ts";
 import { startBroker } from "../broker/mod.ts";
+import { startAdminHttp } from "../http/mod.ts";
 
 const log = getLogger("start");
 const encoder = new TextEncoder();
 
 const USAGE = "usage: start [--namesrv-port <port>] [--broker-port <port>] [--bind <address>] " +
-  "[--store <dir>] [-c <broker.properties>]\n";
+  "[--store <dir>] [--http-port <port, -1 = off>] [-c <broker.properties>]\n";
 
 async function write(
   stream: { write(p: Uint8Array): Promise<number> },
@@ -43,6 +45,26 @@ function listenForSignal(): Promise<Deno.Signal> {
   return promise;
 }
 
+/** Reads the three port flags; returns a message naming the bad flag, or the ports. */
+function parsePorts(
+  values: { "namesrv-port": string; "broker-port": string; "http-port": string },
+): { namesrv: number; broker: number; http: number } | string {
+  const read = (flag: keyof typeof values, min: number): number | string => {
+    const text = values[flag];
+    const port = Number(text);
+    return /^-?\d+$/.test(text) && port >= min && port <= 65535
+      ? port
+      : `Invalid --${flag} "${text}": expected an integer from ${min} to 65535`;
+  };
+  const namesrv = read("namesrv-port", 0);
+  const broker = read("broker-port", 0);
+  const http = read("http-port", -1);
+  if (typeof namesrv === "string") return namesrv;
+  if (typeof broker === "string") return broker;
+  if (typeof http === "string") return http;
+  return { namesrv, broker, http };
+}
+
 async function main(args: string[]): Promise<number> {
   let values;
   try {
@@ -53,6 +75,7 @@ async function main(args: string[]): Promise<number> {
         "broker-port": { type: "string", default: "10911" },
         bind: { type: "string", default: "127.0.0.1" },
         store: { type: "string", default: "./data/store" },
+        "http-port": { type: "string", default: "8080" },
         configFile: { type: "string", short: "c" },
         help: { type: "boolean", short: "h" },
       },
@@ -67,10 +90,15 @@ async function main(args: string[]): Promise<number> {
     await write(Deno.stdout, USAGE);
     return 0;
   }
+  const ports = parsePorts(values);
+  if (typeof ports === "string") {
+    await write(Deno.stderr, `${ports}\n${USAGE}`);
+    return 1;
+  }
   const bind = values.bind;
   const signalled = listenForSignal();
   const namesrv = await startNameServer({
-    overrides: { listenPort: values["namesrv-port"], bindAddress: bind },
+    overrides: { listenPort: String(ports.namesrv), bindAddress: bind },
   });
   const namesrvAddr = `${bind === "0.0.0.0" ? "127.0.0.1" : bind}:${namesrv.port}`;
   let broker;
@@ -79,7 +107,7 @@ async function main(args: string[]): Promise<number> {
       ...(values.configFile === undefined ? {} : { file: values.configFile }),
       overrides: { namesrvAddr },
       config: {
-        listenPort: Number(values["broker-port"]),
+        listenPort: ports.broker,
         bindAddress: bind,
         brokerIP1: bind === "0.0.0.0" ? "127.0.0.1" : bind,
         brokerIP2: bind === "0.0.0.0" ? "127.0.0.1" : bind,
@@ -93,15 +121,28 @@ async function main(args: string[]): Promise<number> {
     await namesrv.close();
     throw error;
   }
+  const httpPort = ports.http;
+  const http = httpPort === -1 ? undefined : await startAdminHttp({
+    controller: broker.controller,
+    port: httpPort,
+    hostname: bind === "0.0.0.0" ? "127.0.0.1" : bind,
+    brokerInfo: { namesrvAddr },
+  });
   await write(
     Deno.stdout,
     `Name server listening on ${namesrv.address}\n` +
       `Broker ${broker.settings.brokerName} listening on ${broker.address} ` +
       `(VIP port ${broker.vipPort}), store ${broker.settings.storePathRootDir}\n` +
+      (http === undefined
+        ? ""
+        : `Dashboard on http://${
+          bind === "0.0.0.0" ? "127.0.0.1" : bind
+        }:${http.port}/dashboard/\n`) +
       `Ready: use namesrvAddr=${namesrvAddr}. Press Ctrl-C to stop.\n`,
   );
   const signal = await signalled;
   log.info("Shutting down", { signal });
+  await http?.close();
   await broker.close();
   await namesrv.close();
   return 0;
