@@ -113,6 +113,7 @@ export class BrokerController implements BrokerRuntime {
       delayLevels: this.delayLevels,
       configDir,
       flushIntervalMs: this.settings.flushDelayOffsetInterval,
+      storeHost: () => this.storeHost,
     });
     this.locks = new RebalanceLockManager({ maxLiveMs: this.settings.rebalanceLockMaxLiveTime });
     this.transactions = new TransactionalMessageService(() => this);

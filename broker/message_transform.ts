@@ -17,6 +17,7 @@ import {
   MessageSysFlag,
   type MessageToStore,
   resetTransactionValue,
+  type SocketAddress,
 } from "../common/mod.ts";
 
 /** Delayed messages wait here, queue = level - 1. */
@@ -138,6 +139,8 @@ export interface RebuildChanges {
   sysFlag?: number;
   reconsumeTimes?: number;
   preparedTransactionOffset?: number;
+  /** This broker's address; default the stored record's (differs when the port changed). */
+  storeHost?: SocketAddress;
 }
 
 /**
@@ -154,7 +157,7 @@ export function rebuildMessage(stored: MessageExt, changes: RebuildChanges): Mes
     sysFlag: changes.sysFlag ?? stored.sysFlag,
     bornTimestamp: stored.bornTimestamp,
     bornHost: stored.bornHost,
-    storeHost: stored.storeHost,
+    storeHost: changes.storeHost ?? stored.storeHost,
     reconsumeTimes: changes.reconsumeTimes ?? stored.reconsumeTimes,
     preparedTransactionOffset: changes.preparedTransactionOffset ?? 0,
   };

@@ -12,7 +12,13 @@
  * Runs on: main thread
  * @module
  */
-import { type Clock, decodeStoredMessages, getLogger, type MessageExt } from "../common/mod.ts";
+import {
+  type Clock,
+  decodeStoredMessages,
+  getLogger,
+  type MessageExt,
+  type SocketAddress,
+} from "../common/mod.ts";
 import type { BrokerMessageStore } from "./message_store_port.ts";
 import { ConfigFile } from "./config_file.ts";
 import { rebuildMessage, SCHEDULE_TOPIC, TRANS_HALF_TOPIC } from "./message_transform.ts";
@@ -42,6 +48,8 @@ export interface ScheduleMessageServiceOptions {
   configDir?: string;
   /** Period of the offset file write, ms. */
   flushIntervalMs: number;
+  /** This broker's address, written into re-stored messages. */
+  storeHost: () => SocketAddress;
 }
 
 interface LevelState {
@@ -211,7 +219,12 @@ export class ScheduleMessageService {
       return true;
     }
     // 4.9 keeps DELAY, REAL_TOPIC and REAL_QID in the delivered message's properties.
-    const rebuilt = rebuildMessage(message, { topic, queueId, properties: message.properties });
+    const rebuilt = rebuildMessage(message, {
+      topic,
+      queueId,
+      properties: message.properties,
+      storeHost: this.#options.storeHost(),
+    });
     const result = await this.#options.store.putMessages([rebuilt]);
     if (result.stored.length === 0) {
       log.warn("Store refused a due delayed message", {

@@ -178,7 +178,12 @@ export class TransactionCheckService {
     if (nowMs - half.bornTimestamp < minAgeMs) return "too-young";
     const properties = new Map(half.properties);
     properties.set("TRANSACTION_CHECK_TIMES", String(checkTimes + 1));
-    const copy = rebuildMessage(half, { topic: TRANS_HALF_TOPIC, queueId: 0, properties });
+    const copy = rebuildMessage(half, {
+      topic: TRANS_HALF_TOPIC,
+      queueId: 0,
+      properties,
+      storeHost: rt.storeHost,
+    });
     const put = await rt.store.putMessages([copy]);
     const stored = put.stored[0];
     if (stored === undefined) {
@@ -239,6 +244,7 @@ export class TransactionCheckService {
       topic: TRANS_CHECK_MAX_TIME_TOPIC,
       queueId: 0,
       properties: half.properties,
+      storeHost: rt.storeHost,
     });
     const put = await rt.store.putMessages([message]);
     this.discarded++;

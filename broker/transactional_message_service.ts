@@ -118,6 +118,7 @@ export class TransactionalMessageService {
     const message = rebuildMessage(half, {
       ...draft,
       preparedTransactionOffset: halfOffset,
+      storeHost: rt.storeHost,
     });
     const result = await rt.store.putMessages([message]);
     if (result.stored.length > 0) {

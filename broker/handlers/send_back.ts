@@ -115,7 +115,11 @@ export async function handleConsumerSendMsgBack(
     "ORIGIN_MESSAGE_ID",
     origin !== undefined && origin.trim() !== "" ? origin : stored.msgId,
   );
-  const message = rebuildMessage(stored, { ...draft, reconsumeTimes: stored.reconsumeTimes + 1 });
+  const message = rebuildMessage(stored, {
+    ...draft,
+    reconsumeTimes: stored.reconsumeTimes + 1,
+    storeHost: rt.storeHost,
+  });
   const result = await rt.store.putMessages([message]);
   if (result.stored.length === 0) {
     const mapped = putStatusToResponse(result.status);

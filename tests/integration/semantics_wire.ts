@@ -9,8 +9,8 @@
  */
 import assert from "node:assert/strict";
 import { decodeStoredMessages, encodeProperties, type MessageExt } from "../../common/mod.ts";
-import { RequestCode, ResponseCode } from "../../remoting/mod.ts";
-import { javaRequest, type RunningProcess, startProcess, WireClient } from "../harness.ts";
+import { type RemotingCommand, RequestCode, ResponseCode } from "../../remoting/mod.ts";
+import { javaRequest, type RunningProcess, startProcess, type WireClient } from "../harness.ts";
 
 /** Ready line of `broker/main.ts`; group 1 is the port. */
 export const BROKER_READY = /The broker\[[^,]+, [\d.]+:(\d+)\] boot success/;
@@ -49,7 +49,7 @@ export interface SendOptions {
 }
 
 /** SEND_MESSAGE_V2 exactly as the Java 4.9.4 client builds it (short keys a..m). */
-export function sendV2(options: SendOptions) {
+export function sendV2(options: SendOptions): RemotingCommand {
   return javaRequest(RequestCode.SEND_MESSAGE_V2, {
     a: options.producerGroup ?? "pg",
     b: options.topic,
@@ -71,7 +71,7 @@ export function pullRequest(
   topic: string,
   queueId: number,
   options: { offset: number; group?: string; subscription?: string; expressionType?: string },
-) {
+): RemotingCommand {
   return javaRequest(RequestCode.PULL_MESSAGE, {
     consumerGroup: options.group ?? "cg",
     topic,
@@ -127,7 +127,7 @@ export function heartbeat(
     producerGroups?: string[];
     consumers?: { group: string; topic: string; subString: string; expressionType: string }[];
   },
-) {
+): RemotingCommand {
   const body = {
     clientID: clientId,
     producerDataSet: (options.producerGroups ?? []).map((groupName) => ({ groupName })),
