@@ -163,3 +163,39 @@ Deno.test("MessageStore in-process mode answers MESSAGE_ILLEGAL for an empty put
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("MessageStore.deleteTopics() removes consume queues for good, also after a restart", async () => {
+  const dir = tempDir();
+  const options = { config: { storePathRootDir: dir, shardCount: 2, ...small } };
+  let store = await MessageStore.open(options);
+  try {
+    for (let q = 0; q < 4; q++) {
+      await store.putMessage({
+        topic: "Gone",
+        queueId: q,
+        records: makeRecord({ topic: "Gone", queueId: q }),
+      });
+      await store.putMessage({
+        topic: "Kept",
+        queueId: q,
+        records: makeRecord({ topic: "Kept", queueId: q }),
+      });
+    }
+    equal(await store.deleteTopics(["Gone"]), 4);
+    equal(await store.getMaxOffsetInQueue("Gone", 1), 0);
+    equal(
+      (await store.getMessage({ topic: "Gone", queueId: 1, offset: 0, maxCount: 1 })).status,
+      "NO_MESSAGE_IN_QUEUE",
+    );
+  } finally {
+    await store.close();
+  }
+  store = await MessageStore.open(options);
+  try {
+    equal(await store.getMaxOffsetInQueue("Gone", 1), 0);
+    equal(await store.getMaxOffsetInQueue("Kept", 1), 1);
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -103,6 +103,8 @@ export class ShardStore {
 
   readonly #flusher: Flusher | undefined;
   #checkpointRunning = false;
+  /** Bumped when queues are deleted, so an older registry snapshot is never written after. */
+  #registryEpoch = 0;
 
   private constructor(ctx: ShardContext, flusher: Flusher | undefined) {
     this.#ctx = ctx;
@@ -245,6 +247,7 @@ export class ShardStore {
     }
     for (const topic of wanted) this.#ctx.io.remove(`${this.#ctx.dir}/consumequeue/${topic}`);
     if (removed > 0) {
+      this.#registryEpoch++;
       this.#state.registryDirty = true;
       this.#checkpointNow(true);
     }
@@ -369,6 +372,7 @@ export class ShardStore {
     const indexFlush = index.prepareFlush();
     if (indexFlush !== undefined) paths.push(indexFlush.file.path);
     const registry = registryDue ? registrySnapshot(this.#ctx) : undefined;
+    const epoch = this.#registryEpoch;
     const ts = s.lastStoreTimestamp;
     const fail = (error: string) => {
       this.#checkpointRunning = false;
@@ -393,7 +397,7 @@ export class ShardStore {
           if (error !== undefined || s.closed) return fail(error ?? "closed");
           this.#checkpointRunning = false;
           s.checkpointedOffset = Math.max(s.checkpointedOffset, safe);
-          if (registry !== undefined) {
+          if (registry !== undefined && epoch === this.#registryEpoch) {
             s.registryDirty = false;
             s.lastRegistryMs = this.#ctx.clock.monotonic();
             writeRegistry(this.#ctx, registry);
