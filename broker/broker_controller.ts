@@ -34,6 +34,7 @@ import { RebalanceLockManager } from "./rebalance_lock_manager.ts";
 import { TransactionalMessageService } from "./transactional_message_service.ts";
 import { TransactionCheckService } from "./transaction_check_service.ts";
 import { SCHEDULE_TOPIC } from "./message_transform.ts";
+import { ConsumerFilterManager } from "./consumer_filter_manager.ts";
 
 const log = getLogger("broker");
 
@@ -66,6 +67,7 @@ export class BrokerController implements BrokerRuntime {
   readonly delayLevels: readonly number[];
   readonly schedule: ScheduleMessageService;
   readonly locks: RebalanceLockManager;
+  readonly filters = new ConsumerFilterManager();
   readonly transactions: TransactionalMessageService;
   readonly transactionCheck: TransactionCheckService;
   storeHost: SocketAddress;

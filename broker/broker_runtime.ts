@@ -19,6 +19,7 @@ import type { ClientChannel } from "./client_channel.ts";
 import type { ScheduleMessageService } from "./schedule_message_service.ts";
 import type { RebalanceLockManager } from "./rebalance_lock_manager.ts";
 import type { TransactionalMessageService } from "./transactional_message_service.ts";
+import type { ConsumerFilterManager } from "./consumer_filter_manager.ts";
 
 /** Counters for GET_BROKER_RUNTIME_INFO. */
 export interface BrokerStats {
@@ -45,6 +46,8 @@ export interface BrokerRuntime {
   readonly schedule: ScheduleMessageService;
   /** Ordered-consumption queue locks. */
   readonly locks: RebalanceLockManager;
+  /** SQL92 subscription filters registered by heartbeats. */
+  readonly filters: ConsumerFilterManager;
   /** Half messages, commit/rollback and check-backs. */
   readonly transactions: TransactionalMessageService;
   /** `brokerIP1:listenPort` as written into messages. */

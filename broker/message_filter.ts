@@ -1,8 +1,8 @@
 /**
  * Tag filtering for pulls: builds Java's `SubscriptionData` from a subscription expression
  * (`*`, `TagA || TagB`) and matches consume-queue tag hashes against it, as
- * `ExpressionMessageFilter.isMatchedByConsumeQueue` does. SQL92 expressions are not supported
- * (the broker answers SUBSCRIPTION_PARSE_FAILED, as Java does with `enablePropertyFilter=false`).
+ * `ExpressionMessageFilter.isMatchedByConsumeQueue` does. SQL92 subscriptions pass this tag
+ * stage untouched; `consumer_filter_manager.ts` evaluates them over message properties.
  *
  * Runs on: main thread
  * @module

@@ -19,6 +19,7 @@ import { errorToResponse } from "./response_codes.ts";
 import { handleSendMessage } from "./handlers/send_message.ts";
 import { handlePullMessage } from "./handlers/pull_message.ts";
 import {
+  handleCheckClientConfig,
   handleGetConsumerList,
   handleHeartbeat,
   handleQueryConsumerOffset,
@@ -96,6 +97,7 @@ export const BROKER_HANDLERS: ReadonlyMap<number, RequestHandler> = new Map<numb
     [RequestCode.END_TRANSACTION, handleEndTransaction],
     [RequestCode.LOCK_BATCH_MQ, handleLockBatchMq],
     [RequestCode.UNLOCK_BATCH_MQ, handleUnlockBatchMq],
+    [RequestCode.CHECK_CLIENT_CONFIG, handleCheckClientConfig],
   ],
 );
 

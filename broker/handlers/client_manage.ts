@@ -12,6 +12,9 @@ import { PERM_READ, PERM_WRITE } from "../topic_config_manager.ts";
 import type { SubscriptionData } from "../consumer_manager.ts";
 import { buildSubscriptionData } from "../message_filter.ts";
 import { fail, jsonBody, ok, parseJsonBody } from "./_reply.ts";
+import { getLogger } from "../../common/mod.ts";
+
+const log = getLogger("broker");
 
 interface HeartbeatBody {
   clientID?: string;
@@ -51,6 +54,7 @@ export function handleHeartbeat(rt: BrokerRuntime, ctx: RequestContext): Remotin
       rt.topics.createIfMissing(`%RETRY%${group}`, config.retryQueueNums, PERM_READ | PERM_WRITE);
     }
     const subscriptions = (data.subscriptionDataSet ?? []).map((s) => normalizeSubscription(s));
+    registerSqlFilters(rt, group, subscriptions);
     const changed = rt.consumers.register(group, client, {
       consumeType: String(data.consumeType ?? "CONSUME_PASSIVELY"),
       messageModel: String(data.messageModel ?? "CLUSTERING"),
@@ -66,6 +70,51 @@ export function handleHeartbeat(rt: BrokerRuntime, ctx: RequestContext): Remotin
     if (group !== "") rt.producers.register(group, client);
   }
   return ok(request, { IS_SUPPORT_HEART_BEAT_V2: "false" });
+}
+
+/**
+ * Java `ConsumerFilterManager.register`: SQL92 subscriptions are compiled and kept for pulls;
+ * an invalid one is kept with its error (the pull answers FILTER_DATA_NOT_EXIST and why).
+ */
+function registerSqlFilters(rt: BrokerRuntime, group: string, subs: SubscriptionData[]): void {
+  if (!rt.settings.enablePropertyFilter) return;
+  for (const sub of subs) {
+    if (sub.expressionType === "TAG" || sub.expressionType === "") continue;
+    const data = rt.filters.register(group, sub.topic, {
+      expression: sub.subString,
+      clientVersion: sub.subVersion,
+    });
+    if (!data.compiled.ok) {
+      log.warn("Invalid SQL92 subscription", {
+        group,
+        topic: sub.topic,
+        error: data.compiled.error,
+      });
+    }
+  }
+}
+
+/**
+ * CHECK_CLIENT_CONFIG (46), sent by Java clients with SQL92 subscriptions before they start:
+ * SYSTEM_ERROR when property filters are off, SUBSCRIPTION_PARSE_FAILED for a bad expression.
+ */
+export function handleCheckClientConfig(rt: BrokerRuntime, ctx: RequestContext): RemotingCommand {
+  const body = parseJsonBody<{ subscriptionData?: Partial<SubscriptionData> }>(ctx.request);
+  const sub = body.subscriptionData;
+  const type = String(sub?.expressionType ?? "TAG");
+  if (sub === undefined || type === "TAG" || type === "") return ok(ctx.request);
+  if (!rt.settings.enablePropertyFilter) {
+    return fail(
+      ctx.request,
+      ResponseCode.SYSTEM_ERROR,
+      `The broker does not support consumer to filter message by ${type}`,
+    );
+  }
+  const compiled = rt.filters.compile(String(sub.subString ?? ""));
+  if (!compiled.ok) {
+    return fail(ctx.request, ResponseCode.SUBSCRIPTION_PARSE_FAILED, compiled.error);
+  }
+  return ok(ctx.request);
 }
 
 function normalizeSubscription(raw: Partial<SubscriptionData>): SubscriptionData {

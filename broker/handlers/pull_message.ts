@@ -16,6 +16,8 @@ import { getStatusToPullCode } from "../response_codes.ts";
 import { buildSubscriptionData, matchesTagsCode, tagsCodesOf } from "../message_filter.ts";
 import type { SubscriptionData } from "../consumer_manager.ts";
 import { fail } from "./_reply.ts";
+import { filterRecords } from "../consumer_filter_manager.ts";
+import type { SqlFilter } from "../../common/filter/mod.ts";
 
 /** PullSysFlag bits. */
 const FLAG_COMMIT_OFFSET = 0x1;
@@ -87,6 +89,13 @@ export async function handlePullMessage(
       : {}),
     ...tagsCodesOf(sub.data),
   });
+  if (sub.sql !== undefined && result.status === "FOUND") {
+    // SQL92: evaluated here over the returned batch (the store port carries only tag hashes).
+    const kept = filterRecords(result.messages, sub.sql);
+    result.messages = kept.messages;
+    result.count = kept.count;
+    if (kept.count === 0) result.status = "NO_MATCHED_MESSAGE";
+  }
   const code = getStatusToPullCode(result.status, header.queueOffset);
   const hasSuspend = (header.sysFlag & FLAG_SUSPEND) !== 0;
   if (ctx.mayHold && (header.sysFlag & FLAG_COMMIT_OFFSET) !== 0) {
@@ -181,24 +190,72 @@ function checkPull(
   return undefined;
 }
 
+type PickedSubscription = { data: SubscriptionData; sql?: SqlFilter } | {
+  response: RemotingCommand;
+};
+
 function pickSubscription(
   rt: BrokerRuntime,
   request: RemotingCommand,
   header: PullHeader,
-): { data: SubscriptionData } | { response: RemotingCommand } {
-  if (header.expressionType !== "TAG") {
+): PickedSubscription {
+  const picked = pickTagOrSql(rt, request, header);
+  if ("response" in picked) return picked;
+  const type = picked.data.expressionType;
+  if (type === "TAG" || type === "") return picked;
+  if (!rt.settings.enablePropertyFilter) {
     return {
       response: fail(
         request,
-        ResponseCode.SUBSCRIPTION_PARSE_FAILED,
-        "The broker does not support consumer to filter message by SQL92",
+        ResponseCode.SYSTEM_ERROR,
+        `The broker does not support consumer to filter message by ${type}`,
       ),
     };
   }
   if ((header.sysFlag & FLAG_SUBSCRIPTION) !== 0) {
+    const compiled = rt.filters.compile(picked.data.subString);
+    if (compiled.ok) return { data: picked.data, sql: compiled.filter };
+    return {
+      response: fail(
+        request,
+        ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+        `parse the consumer's subscription failed: ${compiled.error}`,
+      ),
+    };
+  }
+  const registered = rt.filters.get(header.consumerGroup, header.topic);
+  if (registered === undefined || !registered.compiled.ok) {
+    const why = registered?.compiled.ok === false ? `: ${registered.compiled.error}` : "";
+    return {
+      response: fail(
+        request,
+        ResponseCode.FILTER_DATA_NOT_EXIST,
+        `The broker's consumer filter data is not exist!Your expression may be wrong!${why}`,
+      ),
+    };
+  }
+  if (registered.clientVersion < header.subVersion) {
+    return {
+      response: fail(
+        request,
+        ResponseCode.FILTER_DATA_NOT_LATEST,
+        "the consumer's consumer filter data not latest",
+      ),
+    };
+  }
+  return { data: picked.data, sql: registered.compiled.filter };
+}
+
+function pickTagOrSql(
+  rt: BrokerRuntime,
+  request: RemotingCommand,
+  header: PullHeader,
+): { data: SubscriptionData } | { response: RemotingCommand } {
+  if ((header.sysFlag & FLAG_SUBSCRIPTION) !== 0) {
     return {
       data: buildSubscriptionData(header.topic, header.subscription, {
         subVersion: header.subVersion,
+        expressionType: header.expressionType,
       }),
     };
   }
