@@ -98,7 +98,7 @@ export function redispatch(
   const keyHashes: number[] = [];
   const tagsCode = scanDispatch(bytes, s.propertiesStart, s.propertiesLength, prefix, keyHashes);
   if (queue !== undefined) {
-    queue.cq.put(s.queueOffset, { physicalOffset: s.physicalOffset, size: s.totalSize, tagsCode });
+    queue.cq.put(s.queueOffset, s.physicalOffset, s.totalSize, tagsCode);
   }
   if (wantIndex && keyHashes.length > 0) {
     ctx.index.add(keyHashes, s.physicalOffset, s.storeTimestamp);

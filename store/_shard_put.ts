@@ -290,11 +290,7 @@ function dispatch(
         keyHashes,
       );
       if (tx !== TRANSACTION_PREPARED && tx !== TRANSACTION_ROLLBACK) {
-        st.queue.cq.put(s.queueOffset, {
-          physicalOffset: s.physicalOffset,
-          size: s.totalSize,
-          tagsCode,
-        });
+        st.queue.cq.put(s.queueOffset, s.physicalOffset, s.totalSize, tagsCode);
       }
       if (indexOn && tx !== TRANSACTION_ROLLBACK && keyHashes.length > 0) {
         ctx.index.add(keyHashes, s.physicalOffset, s.storeTimestamp);

@@ -99,7 +99,7 @@ export class ConsumeQueue {
   }
 
   /** Adds the entry for `queueOffset`; returns false when that offset is already written. */
-  put(queueOffset: number, entry: ConsumeQueueEntry): boolean {
+  put(queueOffset: number, physicalOffset: number, size: number, tagsCode: number): boolean {
     if (queueOffset < this.#maxOffset) return false;
     if (queueOffset > this.#maxOffset) {
       this.flushPending();
@@ -108,9 +108,9 @@ export class ConsumeQueue {
     }
     if (this.#pendingCount === PENDING_ENTRIES) this.flushPending();
     const pos = this.#pendingCount * CQ_ENTRY_BYTES;
-    writeI64(this.#pendingView, pos, entry.physicalOffset);
-    this.#pendingView.setInt32(pos + 8, entry.size);
-    writeI64(this.#pendingView, pos + 12, entry.tagsCode);
+    writeI64(this.#pendingView, pos, physicalOffset);
+    this.#pendingView.setInt32(pos + 8, size);
+    writeI64(this.#pendingView, pos + 12, tagsCode);
     this.#pendingCount++;
     this.#maxOffset++;
     return true;
