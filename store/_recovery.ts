@@ -8,7 +8,7 @@
  * Runs on: shard worker
  * @module
  */
-import { getLogger } from "../common/log.ts";
+import { getLogger } from "../common/mod.ts";
 import {
   bodyCrcMatches,
   javaHashString,

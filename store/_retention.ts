@@ -8,7 +8,7 @@
  * Runs on: shard worker | main thread (in-process shards, tests)
  * @module
  */
-import { getLogger } from "../common/log.ts";
+import { getLogger } from "../common/mod.ts";
 import type { ShardContext } from "./_shard_context.ts";
 import { parseDeleteWhen } from "./store_config.ts";
 

@@ -6,7 +6,7 @@
  * Runs on: shard worker
  * @module
  */
-import type { Clock } from "../common/clock.ts";
+import type { Clock } from "../common/mod.ts";
 import type { CommitLog } from "./commit_log.ts";
 import { ConsumeQueue } from "./consume_queue.ts";
 import type { FileIO } from "./file_io.ts";

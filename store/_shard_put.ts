@@ -9,7 +9,7 @@
  * Runs on: shard worker | main thread (in-process shards, tests)
  * @module
  */
-import { getLogger } from "../common/log.ts";
+import { getLogger } from "../common/mod.ts";
 import {
   patchRecord,
   type RecordSummary,

@@ -7,7 +7,7 @@
  * Runs on: shard worker
  * @module
  */
-import { assert } from "../common/assert.ts";
+import { assert } from "../common/mod.ts";
 import { readI64, storeTimestampPos, summarizeRecord } from "./_record.ts";
 import { findQueue, type ShardContext } from "./_shard_context.ts";
 import { CQ_ENTRY_BYTES } from "./consume_queue.ts";

@@ -9,7 +9,7 @@
  * Runs on: shard worker
  * @module
  */
-import { assert } from "../common/assert.ts";
+import { assert } from "../common/mod.ts";
 import { readI64, writeI64 } from "./_record.ts";
 import type { FileIO } from "./file_io.ts";
 import type { HandleCache } from "./handle_cache.ts";

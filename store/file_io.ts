@@ -8,7 +8,7 @@
  * @module
  */
 import * as fs from "node:fs";
-import { BrokerError } from "../common/errors.ts";
+import { BrokerError } from "../common/mod.ts";
 
 /** An open file handle (an OS descriptor for the default implementation). */
 export type FileHandle = number;

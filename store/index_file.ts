@@ -7,7 +7,7 @@
  * Runs on: shard worker
  * @module
  */
-import { assert } from "../common/assert.ts";
+import { assert } from "../common/mod.ts";
 import { readI64, writeI64 } from "./_record.ts";
 import type { FileHandle, FileIO } from "./file_io.ts";
 

@@ -7,9 +7,9 @@
  * Runs on: main thread
  * @module
  */
-import type { Clock } from "../common/clock.ts";
-import { ConfigError } from "../common/errors.ts";
-import { getLogger } from "../common/log.ts";
+import type { Clock } from "../common/mod.ts";
+import { ConfigError } from "../common/mod.ts";
+import { getLogger } from "../common/mod.ts";
 import { javaStringHashCode } from "./_common.ts";
 import type { FileIO } from "./file_io.ts";
 import { LocalShardClient, type ShardClient, WorkerShardClient } from "./shard_client.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
-import { ConfigError } from "../common/errors.ts";
+import { ConfigError } from "../common/mod.ts";
 import { MessageStore, shardOfQueue } from "./message_store.ts";
 import { shardOfOffset } from "./shard_store.ts";
 import { decodeOne, makeRecord, splitRecords, tempDir } from "./_test_util.ts";

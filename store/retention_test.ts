@@ -8,7 +8,7 @@
  * @module
  */
 import { equal, ok } from "node:assert/strict";
-import { ManualClock } from "../common/clock.ts";
+import { ManualClock } from "../common/mod.ts";
 import { ShardStore } from "./shard_store.ts";
 import { resolveStoreConfig } from "./store_config.ts";
 import { concat, FaultyFileIO, makeRecord, tempDir } from "./_test_util.ts";

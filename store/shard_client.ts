@@ -9,8 +9,8 @@
  * Runs on: main thread
  * @module
  */
-import { BrokerError } from "../common/errors.ts";
-import type { Clock } from "../common/clock.ts";
+import { BrokerError } from "../common/mod.ts";
+import type { Clock } from "../common/mod.ts";
 import type { FileIO } from "./file_io.ts";
 import { ShardStore } from "./shard_store.ts";
 import { runShardBatch, unpackResult } from "./shard_ops.ts";

@@ -5,7 +5,7 @@
  * Runs on: shard worker | main thread (in-process shards)
  * @module
  */
-import { unreachable } from "../common/assert.ts";
+import { unreachable } from "../common/mod.ts";
 import type { ShardStore } from "./shard_store.ts";
 import {
   encodePutResults,

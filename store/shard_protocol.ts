@@ -8,7 +8,7 @@
  * Runs on: any
  * @module
  */
-import { DecodeError } from "../common/errors.ts";
+import { DecodeError } from "../common/mod.ts";
 import type { StoreConfig } from "./store_config.ts";
 import {
   type GetRequest,

@@ -8,7 +8,7 @@
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { tagsHashCode } from "../common/mod.ts";
-import { ManualClock } from "../common/clock.ts";
+import { ManualClock } from "../common/mod.ts";
 import { ShardStore } from "./shard_store.ts";
 import { resolveStoreConfig, type StoreConfig } from "./store_config.ts";
 import {

@@ -5,7 +5,7 @@
  * Runs on: shard worker
  * @module
  */
-import { getLogger } from "../common/log.ts";
+import { getLogger } from "../common/mod.ts";
 import type { SpareSource } from "./commit_log.ts";
 
 const log = getLogger("store");

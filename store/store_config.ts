@@ -5,7 +5,7 @@
  * Runs on: any
  * @module
  */
-import { ConfigError } from "../common/errors.ts";
+import { ConfigError } from "../common/mod.ts";
 
 /** `ASYNC_FLUSH` answers after the page cache write; `SYNC_FLUSH` after fdatasync. */
 export type FlushDiskType = "ASYNC_FLUSH" | "SYNC_FLUSH";
