@@ -1,0 +1,309 @@
+/**
+ * The on-disk pending set of 5.x timer messages (arbitrary delivery time), shaped like Java's
+ * `TimerLog` + `TimerWheel`, with bounded memory whatever the number of pending timers:
+ *
+ * - `timerlog`: append-only file of 32-byte entries `[deliverMs f64][physicalOffset f64]
+ *   [size i32][reserved i32][prevIndex f64]`. Entries of one wheel slot form a linked list
+ *   through `prevIndex` (newest first), so a slot costs one number in memory.
+ * - the wheel: one `Float64Array` of slot heads (entry index or -1) covering `windowMs` in
+ *   buckets of `precisionMs` (1 h / 50 ms = 72 000 slots = 576 KB). A timer further away than
+ *   the window sits in its slot until the slot comes round, and is then appended again
+ *   ("rolled") for the next lap.
+ * - `timerwheel` + `timercheck.json`: a checkpoint of the wheel, the log length, the processed
+ *   bucket and one caller number (`extra`, the broker's progress in the timer topic). On open
+ *   the log is cut back to the checkpoint; the caller re-adds what it appended after it.
+ *
+ * A bucket is handed out (`takeDue`) once its end has passed, so a timer is delivered at most
+ * `precisionMs` (plus scheduling) after its time. After a crash, timers taken since the last
+ * checkpoint are taken again (at least once). The log is cut to zero whenever no timer is
+ * pending at a checkpoint (it grows while timers are continuously pending).
+ *
+ * Runs on: main thread
+ * @module
+ */
+import { assert } from "../../common/assert.ts";
+import { type FileHandle, type FileIO, nodeFileIO } from "../file_io.ts";
+
+/** Bytes of one timer-log entry. */
+export const TIMER_ENTRY_BYTES = 32;
+/** Most buckets walked by one `takeDue` call (a long downtime is caught up over calls). */
+const BUCKETS_PER_CALL_MAX = 200_000;
+
+/** One pending timer: when, and which commit-log record. */
+export interface TimerEntry {
+  deliverMs: number;
+  physicalOffset: number;
+  size: number;
+}
+
+/** Options of `TimerWheelStore.open`. */
+export interface TimerWheelStoreOptions {
+  /** Folder of the files (created when missing). */
+  dir: string;
+  /** Bucket width, ms. */
+  precisionMs: number;
+  /** Time covered by the wheel, ms (a multiple of `precisionMs`). */
+  windowMs: number;
+  /** Now, for a fresh store's first bucket. */
+  nowMs: number;
+  io?: FileIO;
+}
+
+interface Checkpoint {
+  logEntries: number;
+  processedBucket: number;
+  pending: number;
+  extra: number;
+  precisionMs: number;
+  slotCount: number;
+}
+
+/** See the module comment. */
+export class TimerWheelStore {
+  readonly #io: FileIO;
+  readonly #dir: string;
+  readonly #precisionMs: number;
+  readonly #slots: Float64Array;
+  readonly #log: FileHandle;
+  readonly #entry = new Uint8Array(TIMER_ENTRY_BYTES);
+  readonly #view = new DataView(this.#entry.buffer);
+  #logEntries: number;
+  #processedBucket: number;
+  #pending: number;
+  #extra: number;
+  /** Detached chain of the bucket being handed out, when a call stopped inside it. */
+  #cursor: { bucket: number; next: number } | undefined;
+
+  private constructor(
+    options: TimerWheelStoreOptions,
+    io: FileIO,
+    log: FileHandle,
+    cp: Checkpoint,
+  ) {
+    this.#io = io;
+    this.#dir = options.dir;
+    this.#precisionMs = cp.precisionMs;
+    this.#slots = new Float64Array(cp.slotCount).fill(-1);
+    this.#log = log;
+    this.#logEntries = cp.logEntries;
+    this.#processedBucket = cp.processedBucket;
+    this.#pending = cp.pending;
+    this.#extra = cp.extra;
+  }
+
+  /** Opens the store, cutting the log back to the last checkpoint. */
+  static open(options: TimerWheelStoreOptions): TimerWheelStore {
+    assert(
+      options.precisionMs > 0 && options.windowMs >= options.precisionMs,
+      "bad timer wheel geometry",
+    );
+    const io = options.io ?? nodeFileIO;
+    io.mkdir(options.dir);
+    const fresh: Checkpoint = {
+      logEntries: 0,
+      processedBucket: Math.floor(options.nowMs / options.precisionMs),
+      pending: 0,
+      extra: 0,
+      precisionMs: options.precisionMs,
+      slotCount: Math.ceil(options.windowMs / options.precisionMs),
+    };
+    let cp = readCheckpoint(io, options.dir) ?? fresh;
+    let wheel: Uint8Array | undefined;
+    if (cp !== fresh) {
+      wheel = readWheel(io, options.dir, cp.slotCount);
+      // A checkpoint written with another geometry (or a lost wheel file) cannot be used.
+      if (wheel === undefined || cp.precisionMs !== options.precisionMs) cp = fresh;
+    }
+    const log = io.open(`${options.dir}/timerlog`, { create: true });
+    io.truncate(log, cp.logEntries * TIMER_ENTRY_BYTES);
+    const store = new TimerWheelStore(options, io, log, cp);
+    if (cp !== fresh && wheel !== undefined) {
+      store.#slots.set(new Float64Array(wheel.buffer, wheel.byteOffset, cp.slotCount));
+    }
+    return store;
+  }
+
+  /** Timers added and not yet taken. */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** The caller's number saved with the last checkpoint. */
+  get extra(): number {
+    return this.#extra;
+  }
+
+  /** Start of the first bucket not handed out yet, ms. */
+  get processedUntilMs(): number {
+    return this.#processedBucket * this.#precisionMs;
+  }
+
+  /** Slots of the wheel (memory = 8 bytes each). */
+  get slotCount(): number {
+    return this.#slots.length;
+  }
+
+  /**
+   * Adds a timer. Returns false (and stores nothing) when its bucket was already handed out:
+   * the caller delivers it now.
+   */
+  add(entry: TimerEntry): boolean {
+    const bucket = Math.floor(entry.deliverMs / this.#precisionMs);
+    // A bucket already (or partly) handed out has ended: its late arrivals are due now.
+    if (bucket < this.#processedBucket || this.#cursor?.bucket === bucket) return false;
+    this.#append(entry, bucket);
+    this.#pending++;
+    return true;
+  }
+
+  #append(entry: TimerEntry, bucket: number): void {
+    const slot = bucket % this.#slots.length;
+    const index = this.#logEntries;
+    const v = this.#view;
+    v.setFloat64(0, entry.deliverMs);
+    v.setFloat64(8, entry.physicalOffset);
+    v.setInt32(16, entry.size);
+    v.setInt32(20, 0);
+    v.setFloat64(24, this.#slots[slot] ?? -1);
+    this.#io.write(this.#log, this.#entry, index * TIMER_ENTRY_BYTES);
+    this.#logEntries++;
+    this.#slots[slot] = index;
+  }
+
+  #read(index: number): TimerEntry & { prev: number } {
+    const n = this.#io.read(this.#log, this.#entry, index * TIMER_ENTRY_BYTES);
+    assert(n === TIMER_ENTRY_BYTES, `timer log entry ${index} is truncated`);
+    const v = this.#view;
+    return {
+      deliverMs: v.getFloat64(0),
+      physicalOffset: v.getFloat64(8),
+      size: v.getInt32(16),
+      prev: v.getFloat64(24),
+    };
+  }
+
+  /** Hands out up to `max` timers of buckets that ended by `nowMs`, in bucket order. */
+  takeDue(nowMs: number, max: number): TimerEntry[] {
+    const due: TimerEntry[] = [];
+    for (let walked = 0; walked < BUCKETS_PER_CALL_MAX && due.length < max; walked++) {
+      const bucket = this.#processedBucket;
+      if ((bucket + 1) * this.#precisionMs > nowMs) break;
+      let next: number;
+      if (this.#cursor?.bucket === bucket) next = this.#cursor.next;
+      else {
+        const slot = bucket % this.#slots.length;
+        next = this.#slots[slot] ?? -1;
+        this.#slots[slot] = -1;
+      }
+      while (next >= 0 && due.length < max) {
+        const entry = this.#read(next);
+        next = entry.prev;
+        const entryBucket = Math.floor(entry.deliverMs / this.#precisionMs);
+        if (entryBucket > bucket) this.#append(entry, entryBucket);
+        else {due.push({
+            deliverMs: entry.deliverMs,
+            physicalOffset: entry.physicalOffset,
+            size: entry.size,
+          });}
+      }
+      if (next >= 0) {
+        this.#cursor = { bucket, next };
+        break;
+      }
+      this.#cursor = undefined;
+      this.#processedBucket++;
+    }
+    this.#pending -= due.length;
+    return due;
+  }
+
+  /**
+   * Saves the wheel, the log length, the processed bucket and `extra` (fsync + rename).
+   * Skipped (false) while a bucket is half handed out.
+   */
+  checkpoint(extra: number): boolean {
+    if (this.#cursor !== undefined) return false;
+    if (this.#pending === 0 && this.#logEntries > 0) {
+      this.#slots.fill(-1);
+      this.#logEntries = 0;
+      this.#io.truncate(this.#log, 0);
+    }
+    this.#io.syncData(this.#log);
+    this.#extra = extra;
+    writeFileSynced(this.#io, `${this.#dir}/timerwheel`, new Uint8Array(this.#slots.buffer));
+    const cp: Checkpoint = {
+      logEntries: this.#logEntries,
+      processedBucket: this.#processedBucket,
+      pending: this.#pending,
+      extra,
+      precisionMs: this.#precisionMs,
+      slotCount: this.#slots.length,
+    };
+    writeFileSynced(
+      this.#io,
+      `${this.#dir}/timercheck.json`,
+      new TextEncoder().encode(JSON.stringify(cp)),
+    );
+    return true;
+  }
+
+  /** Closes the log file (no checkpoint: call `checkpoint` first). */
+  close(): void {
+    this.#io.close(this.#log);
+  }
+}
+
+function writeFileSynced(io: FileIO, path: string, bytes: Uint8Array): void {
+  const tmp = `${path}.tmp`;
+  const handle = io.open(tmp, { create: true });
+  try {
+    io.truncate(handle, 0);
+    io.write(handle, bytes, 0);
+    io.syncData(handle);
+  } finally {
+    io.close(handle);
+  }
+  io.rename(tmp, path);
+}
+
+function readCheckpoint(io: FileIO, dir: string): Checkpoint | undefined {
+  const path = `${dir}/timercheck.json`;
+  if (!io.exists(path)) return undefined;
+  const handle = io.open(path);
+  try {
+    const bytes = new Uint8Array(io.size(handle));
+    io.read(handle, bytes, 0);
+    const cp = JSON.parse(new TextDecoder().decode(bytes)) as Partial<Checkpoint>;
+    const fields = [
+      cp.logEntries,
+      cp.processedBucket,
+      cp.pending,
+      cp.extra,
+      cp.precisionMs,
+      cp.slotCount,
+    ];
+    if (!fields.every((f) => typeof f === "number" && Number.isSafeInteger(f) && f >= 0)) {
+      return undefined;
+    }
+    return cp as Checkpoint;
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  } finally {
+    io.close(handle);
+  }
+}
+
+function readWheel(io: FileIO, dir: string, slotCount: number): Uint8Array | undefined {
+  const path = `${dir}/timerwheel`;
+  if (!io.exists(path)) return undefined;
+  const handle = io.open(path);
+  try {
+    if (io.size(handle) !== slotCount * 8) return undefined;
+    const bytes = new Uint8Array(slotCount * 8);
+    io.read(handle, bytes, 0);
+    return bytes;
+  } finally {
+    io.close(handle);
+  }
+}

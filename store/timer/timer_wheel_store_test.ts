@@ -1,0 +1,93 @@
+/**
+ * `TimerWheelStore` on real files with an explicit clock value. Goals: timers come out once,
+ * in bucket order, no earlier than their bucket's end and no later than one bucket after;
+ * timers beyond the wheel window roll over laps; a checkpoint plus reopen keeps the pending set
+ * and cuts the log back to it (what was appended after it is dropped, for the caller to re-add);
+ * memory is the wheel, not the number of timers.
+ *
+ * Runs on: main thread
+ * @module
+ */
+import assert from "node:assert/strict";
+import { TIMER_ENTRY_BYTES, TimerWheelStore } from "./mod.ts";
+
+const P = 50;
+const WINDOW = 1000;
+const T0 = 1_000_000;
+
+function open(dir: string, nowMs = T0): TimerWheelStore {
+  return TimerWheelStore.open({ dir, precisionMs: P, windowMs: WINDOW, nowMs });
+}
+
+Deno.test("TimerWheelStore.takeDue() hands out timers once, after their bucket ends", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "timer-wheel-" });
+  const timers = open(dir);
+  try {
+    assert.equal(timers.add({ deliverMs: T0 + 120, physicalOffset: 1, size: 10 }), true);
+    assert.equal(timers.add({ deliverMs: T0 + 10, physicalOffset: 2, size: 10 }), true);
+    assert.equal(timers.add({ deliverMs: T0 + 130, physicalOffset: 3, size: 10 }), true);
+    assert.equal(timers.pending, 3);
+    assert.deepEqual(timers.takeDue(T0 + 49, 10), []);
+    assert.deepEqual(timers.takeDue(T0 + 50, 10).map((e) => e.physicalOffset), [2]);
+    assert.deepEqual(timers.takeDue(T0 + 149, 10), []);
+    const due = timers.takeDue(T0 + 150, 10).map((e) => e.physicalOffset).sort();
+    assert.deepEqual(due, [1, 3]);
+    assert.equal(timers.pending, 0);
+    assert.deepEqual(timers.takeDue(T0 + 10_000, 10), []);
+    // A timer whose bucket is already handed out is refused: the caller delivers it now.
+    assert.equal(timers.add({ deliverMs: T0 + 20, physicalOffset: 4, size: 10 }), false);
+  } finally {
+    timers.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("TimerWheelStore.takeDue() rolls timers beyond the window and respects max", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "timer-wheel-" });
+  const timers = open(dir);
+  try {
+    const far = T0 + 3 * WINDOW + 25; // same slot as T0 + 25, three laps later
+    timers.add({ deliverMs: far, physicalOffset: 9, size: 1 });
+    for (let i = 0; i < 5; i++) timers.add({ deliverMs: T0 + 25, physicalOffset: i, size: 1 });
+    assert.equal(timers.takeDue(T0 + 50, 2).length, 2);
+    assert.equal(timers.takeDue(T0 + 50, 2).length, 2);
+    assert.equal(timers.takeDue(T0 + 50, 10).length, 1);
+    assert.deepEqual(timers.takeDue(far, 10), []);
+    const late = timers.takeDue(far + P, 10);
+    assert.deepEqual(late.map((e) => e.physicalOffset), [9]);
+    assert.equal(timers.pending, 0);
+    assert.equal(timers.slotCount, WINDOW / P);
+  } finally {
+    timers.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("TimerWheelStore.open() resumes from the checkpoint and drops later appends", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "timer-wheel-" });
+  try {
+    const first = open(dir);
+    for (let i = 0; i < 100; i++) {
+      first.add({ deliverMs: T0 + 100 + i * 7, physicalOffset: i, size: 1 });
+    }
+    assert.equal(first.takeDue(T0 + 200, 1000).length, 15);
+    assert.equal(first.checkpoint(42), true);
+    first.add({ deliverMs: T0 + 500, physicalOffset: 1000, size: 1 }); // after the checkpoint
+    first.close();
+    const size = (await Deno.stat(`${dir}/timerlog`)).size;
+    assert.equal(size, 101 * TIMER_ENTRY_BYTES);
+
+    const second = open(dir, T0 + 5000);
+    assert.equal(second.extra, 42);
+    assert.equal(second.pending, 85);
+    assert.equal(second.processedUntilMs, T0 + 200);
+    const rest = second.takeDue(T0 + 5000, 1000).map((e) => e.physicalOffset).sort((a, b) => a - b);
+    assert.deepEqual(rest, Array.from({ length: 85 }, (_, i) => i + 15));
+    // Nothing pending: the next checkpoint empties the log.
+    second.checkpoint(43);
+    second.close();
+    assert.equal((await Deno.stat(`${dir}/timerlog`)).size, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
