@@ -14,19 +14,13 @@ import type { Clock } from "../common/mod.ts";
 import { systemClock } from "../common/mod.ts";
 import { getLogger } from "../common/mod.ts";
 import { CommitLog, type SpareSource } from "./commit_log.ts";
-import { Checkpoint, readCheckpoint } from "./checkpoint.ts";
+import { readCheckpoint } from "./checkpoint.ts";
 import { type FileIO, nodeFileIO } from "./file_io.ts";
 import { HandleCache } from "./handle_cache.ts";
 import { IndexService } from "./index_service.ts";
 import { loadQueues, type ShardContext } from "./_shard_context.ts";
-import {
-  readRegistry,
-  rebuildDamagedQueues,
-  recoverShard,
-  registrySnapshot,
-  writeRegistry,
-} from "./_recovery.ts";
-import type { ConsumeQueue } from "./consume_queue.ts";
+import { readRegistry, rebuildDamagedQueues, recoverShard, writeRegistry } from "./_recovery.ts";
+import { Checkpointer } from "./_checkpointer.ts";
 import type { Flusher } from "./flusher.ts";
 import * as reads from "./_shard_read.ts";
 import { putBatch, type PutMeta } from "./_shard_put.ts";
@@ -83,7 +77,7 @@ export interface PutBatchResult {
 /** See the module comment. */
 export class ShardStore {
   readonly #ctx: ShardContext;
-  readonly #checkpoint: Checkpoint;
+  readonly #checkpointer: Checkpointer;
   readonly #state = {
     lastStoreTimestamp: 0,
     diskFull: false,
@@ -95,21 +89,12 @@ export class ShardStore {
     lastThoroughMs: 0,
     lastCheckpointMs: 0,
     lastRetentionMs: 0,
-    lastRegistryMs: 0,
-    registryDirty: false,
-    checkpointedOffset: -1,
     closed: false,
   };
 
-  readonly #flusher: Flusher | undefined;
-  #checkpointRunning = false;
-  /** Bumped when queues are deleted, so an older registry snapshot is never written after. */
-  #registryEpoch = 0;
-
   private constructor(ctx: ShardContext, flusher: Flusher | undefined) {
     this.#ctx = ctx;
-    this.#flusher = flusher;
-    this.#checkpoint = new Checkpoint(ctx.io, `${ctx.dir}/checkpoint`);
+    this.#checkpointer = new Checkpointer(ctx, flusher, () => this.#state.lastStoreTimestamp);
   }
 
   /** Opens the shard's files and recovers them (see `_recovery.ts`). */
@@ -158,7 +143,7 @@ export class ShardStore {
       report.lastStoreTimestamp,
       checkpoint?.physicMsgTimestamp ?? 0,
     );
-    store.#checkpointNow();
+    store.#checkpointer.checkpointNow(true);
     writeRegistry(ctx);
     const handle = io.open(abortPath, { create: true });
     io.close(handle);
@@ -187,7 +172,7 @@ export class ShardStore {
       this.#state.lastStoreTimestamp = now;
       this.#state.putCount += out.stored;
     }
-    if (out.newQueues) this.#state.registryDirty = true;
+    if (out.newQueues) this.#checkpointer.markRegistryDirty();
     if (out.diskFull) this.#state.diskFull = true;
     return { results: out.results, arrivals: out.arrivals };
   }
@@ -246,11 +231,7 @@ export class ShardStore {
       removed++;
     }
     for (const topic of wanted) this.#ctx.io.remove(`${this.#ctx.dir}/consumequeue/${topic}`);
-    if (removed > 0) {
-      this.#registryEpoch++;
-      this.#state.registryDirty = true;
-      this.#checkpointNow(true);
-    }
+    if (removed > 0) this.#checkpointer.queuesDeleted();
     return removed;
   }
 
@@ -260,19 +241,19 @@ export class ShardStore {
     const { config, clock, commitLog } = this.#ctx;
     const mono = clock.monotonic();
     const s = this.#state;
-    if (mono - s.lastCommitFlushMs >= config.flushIntervalCommitLog && !this.#flusher?.busy) {
+    const busy = this.#checkpointer.busy;
+    if (mono - s.lastCommitFlushMs >= config.flushIntervalCommitLog && !busy) {
       s.lastCommitFlushMs = mono;
       const dirty = commitLog.maxOffset - commitLog.flushedOffset;
       const thorough = mono - s.lastThoroughMs >= config.flushCommitLogThoroughInterval;
       if (thorough || dirty >= config.flushCommitLogLeastPages * 4096) {
         if (thorough) s.lastThoroughMs = mono;
-        this.#flushCommitLog();
+        this.#checkpointer.flushCommitLog();
       }
     }
-    if (mono - s.lastCheckpointMs >= config.flushIntervalConsumeQueue && !this.#flusher?.busy) {
+    if (mono - s.lastCheckpointMs >= config.flushIntervalConsumeQueue && !busy) {
       s.lastCheckpointMs = mono;
-      if (this.#flusher === undefined) this.#checkpointNow();
-      else this.#checkpointOffThread(this.#flusher);
+      this.#checkpointer.checkpoint();
     }
     if (mono - s.lastRetentionMs >= config.cleanResourceInterval) {
       s.lastRetentionMs = mono;
@@ -291,7 +272,7 @@ export class ShardStore {
 
   /** Flushes everything and writes the checkpoint now. */
   flush(): void {
-    this.#checkpointNow();
+    this.#checkpointer.checkpointNow();
   }
 
   /** Counters. */
@@ -315,124 +296,17 @@ export class ShardStore {
   close(): void {
     if (this.#state.closed) return;
     // An off-thread job still running is abandoned; everything is synced here instead.
-    this.#flusher?.close();
-    this.#checkpointNow(true);
-    writeRegistry(this.#ctx);
+    this.#checkpointer.close();
     this.#state.closed = true;
     const ctx = this.#ctx;
     ctx.index.close();
     ctx.handles.close();
     ctx.commitLog.close();
-    this.#checkpoint.close();
     ctx.io.remove(`${ctx.dir}/abort`);
   }
 
   #refuseReason(): "SERVICE_NOT_AVAILABLE" | "DISK_FULL" | undefined {
     if (this.#state.closed) return "SERVICE_NOT_AVAILABLE";
     return this.#state.diskFull ? "DISK_FULL" : undefined;
-  }
-
-  #flushCommitLog(): void {
-    const { commitLog } = this.#ctx;
-    if (this.#flusher === undefined) {
-      commitLog.flush();
-      return;
-    }
-    const end = commitLog.maxOffset;
-    const paths = commitLog.pathsToSync();
-    if (paths.length === 0) return;
-    this.#flusher.sync(paths, (error) => {
-      if (error !== undefined) {
-        log.error("Commit-log flush failed", { shard: this.#ctx.shard, error });
-      } else commitLog.markFlushed(end);
-    });
-  }
-
-  /**
-   * The checkpoint of `#checkpointNow` with every fdatasync on the flush
-   * worker, in three steps so each write is durable before the next one that
-   * depends on it: data files; then the index header; then the checkpoint.
-   */
-  #checkpointOffThread(flusher: Flusher): void {
-    const { commitLog, queues, index } = this.#ctx;
-    const safe = commitLog.maxOffset;
-    const s = this.#state;
-    const registryDue = s.registryDirty ||
-      this.#ctx.clock.monotonic() - s.lastRegistryMs >=
-        this.#ctx.config.flushCommitLogThoroughInterval;
-    if (this.#checkpointRunning || (safe === s.checkpointedOffset && !registryDue)) return;
-    const paths = commitLog.pathsToSync();
-    const tokens: [ConsumeQueue, Map<number, number>][] = [];
-    for (const queue of queues.values()) {
-      const prepared = queue.cq.prepareSync();
-      if (prepared.paths.length === 0) continue;
-      paths.push(...prepared.paths);
-      tokens.push([queue.cq, prepared.token]);
-    }
-    const indexFlush = index.prepareFlush();
-    if (indexFlush !== undefined) paths.push(indexFlush.file.path);
-    const registry = registryDue ? registrySnapshot(this.#ctx) : undefined;
-    const epoch = this.#registryEpoch;
-    const ts = s.lastStoreTimestamp;
-    const fail = (error: string) => {
-      this.#checkpointRunning = false;
-      log.error("Checkpoint failed", { shard: this.#ctx.shard, error });
-    };
-    this.#checkpointRunning = true;
-    flusher.sync(paths, (error) => {
-      if (error !== undefined || s.closed) return fail(error ?? "closed");
-      commitLog.markFlushed(safe);
-      for (const [cq, token] of tokens) cq.markSynced(token);
-      if (indexFlush !== undefined) indexFlush.file.writeHeader(indexFlush.header);
-      flusher.sync(indexFlush === undefined ? [] : [indexFlush.file.path], (error) => {
-        if (error !== undefined || s.closed) return fail(error ?? "closed");
-        const data = {
-          safeOffset: safe,
-          physicMsgTimestamp: ts,
-          logicsMsgTimestamp: ts,
-          indexMsgTimestamp: ts,
-        };
-        this.#checkpoint.writeNoSync(data);
-        flusher.sync([this.#checkpoint.path], (error) => {
-          if (error !== undefined || s.closed) return fail(error ?? "closed");
-          this.#checkpointRunning = false;
-          s.checkpointedOffset = Math.max(s.checkpointedOffset, safe);
-          if (registry !== undefined && epoch === this.#registryEpoch) {
-            s.registryDirty = false;
-            s.lastRegistryMs = this.#ctx.clock.monotonic();
-            writeRegistry(this.#ctx, registry);
-          }
-        });
-      });
-    });
-  }
-
-  /** Commit log, then queues, then index, then the checkpoint naming what is now safe. */
-  #checkpointNow(force = false): void {
-    const { commitLog, queues, index } = this.#ctx;
-    const safe = commitLog.maxOffset;
-    if (safe === this.#state.checkpointedOffset && !force) return;
-    commitLog.flush();
-    for (const queue of queues.values()) queue.cq.sync();
-    index.flush();
-    const ts = this.#state.lastStoreTimestamp;
-    this.#checkpoint.write({
-      safeOffset: safe,
-      physicMsgTimestamp: ts,
-      logicsMsgTimestamp: ts,
-      indexMsgTimestamp: ts,
-    });
-    this.#state.checkpointedOffset = safe;
-    // The registry is written right after a checkpoint so its max offsets are durable ones:
-    // recovery may then trust "max offset below the registry" to mean lost files.
-    const mono = this.#ctx.clock.monotonic();
-    const s = this.#state;
-    if (
-      s.registryDirty || mono - s.lastRegistryMs >= this.#ctx.config.flushCommitLogThoroughInterval
-    ) {
-      s.lastRegistryMs = mono;
-      s.registryDirty = false;
-      writeRegistry(this.#ctx);
-    }
   }
 }
