@@ -33,7 +33,8 @@ import { ScheduleMessageService } from "./schedule_message_service.ts";
 import { RebalanceLockManager } from "./rebalance_lock_manager.ts";
 import { TransactionalMessageService } from "./transactional_message_service.ts";
 import { TransactionCheckService } from "./transaction_check_service.ts";
-import { SCHEDULE_TOPIC } from "./message_transform.ts";
+import { SCHEDULE_TOPIC, TIMER_TOPIC } from "./message_transform.ts";
+import { TimerMessageService } from "./timer_message_service.ts";
 import { ConsumerFilterManager } from "./consumer_filter_manager.ts";
 
 const log = getLogger("broker");
@@ -70,6 +71,7 @@ export class BrokerController implements BrokerRuntime {
   readonly filters = new ConsumerFilterManager();
   readonly transactions: TransactionalMessageService;
   readonly transactionCheck: TransactionCheckService;
+  readonly timers: TimerMessageService;
   storeHost: SocketAddress;
   readonly #channels = new WeakMap<RemotingConnection, ClientChannel>();
   readonly #servers: RemotingServer[] = [];
@@ -120,6 +122,13 @@ export class BrokerController implements BrokerRuntime {
     this.locks = new RebalanceLockManager({ maxLiveMs: this.settings.rebalanceLockMaxLiveTime });
     this.transactions = new TransactionalMessageService(() => this);
     this.transactionCheck = new TransactionCheckService(() => this);
+    this.timers = new TimerMessageService({
+      store: this.store,
+      clock: this.clock,
+      dir: `${this.settings.storePathRootDir}/timerstore`,
+      precisionMs: this.settings.timerPrecisionMs,
+      storeHost: () => this.storeHost,
+    });
   }
 
   /** The main remoting port actually bound. */
@@ -147,6 +156,7 @@ export class BrokerController implements BrokerRuntime {
     await this.groups.persist();
     this.store.onMessageArrived((topic, queueId, info) => {
       if (topic === SCHEDULE_TOPIC) this.schedule.notifyArrived(queueId);
+      if (topic === TIMER_TOPIC) this.timers.notifyArrived();
       this.holds.notifyMessageArrived(topic, queueId, info);
     });
     const main = this.#newServer(this.settings.listenPort);
@@ -160,6 +170,7 @@ export class BrokerController implements BrokerRuntime {
     if (this.settings.brokerRole !== "SLAVE") {
       this.schedule.start();
       this.transactionCheck.start();
+      if (this.settings.timerWheelEnable) this.timers.start();
     }
     this.#timers.push(
       setInterval(() => void this.offsets.persist(), this.settings.flushConsumerOffsetInterval),
@@ -278,6 +289,7 @@ export class BrokerController implements BrokerRuntime {
     await Promise.all(this.#servers.map((server) => server.close()));
     await this.transactionCheck.close();
     await this.schedule.close();
+    await this.timers.close();
     this.offsets.persistSync();
     await this.topics.persist();
     await this.groups.persist();
