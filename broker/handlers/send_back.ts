@@ -10,7 +10,8 @@
  * Runs on: main thread
  * @module
  */
-import { defaultRandom } from "../../common/mod.ts";
+import { defaultRandom, type MessageExt } from "../../common/mod.ts";
+import type { SubscriptionGroupConfig } from "../subscription_group_manager.ts";
 import { type RemotingCommand, ResponseCode } from "../../remoting/mod.ts";
 import type { BrokerRuntime, RequestContext } from "../broker_runtime.ts";
 import { RequestHeader } from "../request_header.ts";
@@ -90,6 +91,39 @@ export async function handleConsumerSendMsgBack(
   const properties = new Map(stored.properties);
   if (!properties.has("RETRY_TOPIC")) properties.set("RETRY_TOPIC", stored.topic);
   properties.set("WAIT", "false");
+  const draft = chooseTarget(rt, { header, request, stored, properties, group });
+  const origin = stored.properties.get("ORIGIN_MESSAGE_ID");
+  properties.set(
+    "ORIGIN_MESSAGE_ID",
+    origin !== undefined && origin.trim() !== "" ? origin : stored.msgId,
+  );
+  const message = rebuildMessage(stored, {
+    ...draft,
+    reconsumeTimes: stored.reconsumeTimes + 1,
+    storeHost: rt.storeHost,
+  });
+  const result = await rt.store.putMessages([message]);
+  if (result.stored.length === 0) {
+    const mapped = putStatusToResponse(result.status);
+    return fail(request, ResponseCode.SYSTEM_ERROR, mapped.remark ?? result.status);
+  }
+  rt.stats.putMessageCount++;
+  return ok(request);
+}
+
+/** `%RETRY%<group>` with the next delay level, or `%DLQ%<group>` once the tries are used up. */
+function chooseTarget(
+  rt: BrokerRuntime,
+  input: {
+    header: SendBackHeader;
+    request: RemotingCommand;
+    stored: MessageExt;
+    properties: Map<string, string>;
+    group: SubscriptionGroupConfig;
+  },
+): MessageDraft {
+  const { header, request, stored, properties, group } = input;
+  const retryTopic = `%RETRY%${header.group}`;
   const maxTimes =
     request.version >= VERSION_WITH_MAX_RECONSUME && header.maxReconsumeTimes !== undefined
       ? header.maxReconsumeTimes
@@ -110,21 +144,5 @@ export async function handleConsumerSendMsgBack(
     properties.set("DELAY", String(level));
     routeDelayLevel(draft, rt.delayLevels.length);
   }
-  const origin = stored.properties.get("ORIGIN_MESSAGE_ID");
-  properties.set(
-    "ORIGIN_MESSAGE_ID",
-    origin !== undefined && origin.trim() !== "" ? origin : stored.msgId,
-  );
-  const message = rebuildMessage(stored, {
-    ...draft,
-    reconsumeTimes: stored.reconsumeTimes + 1,
-    storeHost: rt.storeHost,
-  });
-  const result = await rt.store.putMessages([message]);
-  if (result.stored.length === 0) {
-    const mapped = putStatusToResponse(result.status);
-    return fail(request, ResponseCode.SYSTEM_ERROR, mapped.remark ?? result.status);
-  }
-  rt.stats.putMessageCount++;
-  return ok(request);
+  return draft;
 }

@@ -21,8 +21,9 @@
  * Runs on: main thread
  * @module
  */
-import { assert } from "../../common/assert.ts";
+import { assert } from "../../common/mod.ts";
 import { type FileHandle, type FileIO, nodeFileIO } from "../file_io.ts";
+import { type Checkpoint, readCheckpoint, readWheel, writeFileSynced } from "./_timer_files.ts";
 
 /** Bytes of one timer-log entry. */
 export const TIMER_ENTRY_BYTES = 32;
@@ -47,15 +48,6 @@ export interface TimerWheelStoreOptions {
   /** Now, for a fresh store's first bucket. */
   nowMs: number;
   io?: FileIO;
-}
-
-interface Checkpoint {
-  logEntries: number;
-  processedBucket: number;
-  pending: number;
-  extra: number;
-  precisionMs: number;
-  slotCount: number;
 }
 
 /** See the module comment. */
@@ -250,60 +242,5 @@ export class TimerWheelStore {
   /** Closes the log file (no checkpoint: call `checkpoint` first). */
   close(): void {
     this.#io.close(this.#log);
-  }
-}
-
-function writeFileSynced(io: FileIO, path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.tmp`;
-  const handle = io.open(tmp, { create: true });
-  try {
-    io.truncate(handle, 0);
-    io.write(handle, bytes, 0);
-    io.syncData(handle);
-  } finally {
-    io.close(handle);
-  }
-  io.rename(tmp, path);
-}
-
-function readCheckpoint(io: FileIO, dir: string): Checkpoint | undefined {
-  const path = `${dir}/timercheck.json`;
-  if (!io.exists(path)) return undefined;
-  const handle = io.open(path);
-  try {
-    const bytes = new Uint8Array(io.size(handle));
-    io.read(handle, bytes, 0);
-    const cp = JSON.parse(new TextDecoder().decode(bytes)) as Partial<Checkpoint>;
-    const fields = [
-      cp.logEntries,
-      cp.processedBucket,
-      cp.pending,
-      cp.extra,
-      cp.precisionMs,
-      cp.slotCount,
-    ];
-    if (!fields.every((f) => typeof f === "number" && Number.isSafeInteger(f) && f >= 0)) {
-      return undefined;
-    }
-    return cp as Checkpoint;
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
-  } finally {
-    io.close(handle);
-  }
-}
-
-function readWheel(io: FileIO, dir: string, slotCount: number): Uint8Array | undefined {
-  const path = `${dir}/timerwheel`;
-  if (!io.exists(path)) return undefined;
-  const handle = io.open(path);
-  try {
-    if (io.size(handle) !== slotCount * 8) return undefined;
-    const bytes = new Uint8Array(slotCount * 8);
-    io.read(handle, bytes, 0);
-    return bytes;
-  } finally {
-    io.close(handle);
   }
 }

@@ -60,11 +60,60 @@ function checks(client: WireClient): RemotingCommand[] {
   return client.received.filter((c) => c.code === RequestCode.CHECK_TRANSACTION_STATE);
 }
 
+/** Second run: the unresolved half message is checked, committed from the check, seen once. */
+async function checkedAfterRestart(storeDir: string): Promise<void> {
+  const second = await startSemanticsBroker(storeDir, TX);
+  const client = await WireClient.connect(second.port);
+  try {
+    const beat = await client.request(heartbeat("127.0.0.1@tx", { producerGroups: [PG] }));
+    assert.equal(beat.code, ResponseCode.SUCCESS);
+    await waitFor(() => checks(client).length > 0, { timeoutMs: 5000, message: "a check" });
+    const check = checks(client)[0]!;
+    assert.equal(check.serializeType, "JSON");
+    assert.equal(check.flag & 2, 2, "one-way");
+    const fields = check.extFields as Record<string, string>;
+    assert.equal(fields["msgId"], "UNIQ-A");
+    assert.equal(fields["transactionId"], "UNIQ-A");
+    const [message] = decodeStoredMessages(check.body ?? new Uint8Array());
+    assert.equal(message?.topic, "tx_t");
+    assert.equal(message?.queueId, 2);
+    assert.equal(decoder.decode(message?.body), "pending");
+    assert.equal(message?.properties.get("TRANSACTION_CHECK_TIMES"), "1");
+    assert.equal(String(message?.commitLogOffset), fields["commitLogOffset"]);
+    assert.equal(String(message?.queueOffset), fields["tranStateTableOffset"]);
+    assert.equal(fields["offsetMsgId"], message?.msgId);
+    await client.send(endTransaction(
+      {
+        commitLogOffset: fields["commitLogOffset"]!,
+        tranStateTableOffset: fields["tranStateTableOffset"]!,
+        msgId: "UNIQ-A",
+      },
+      8,
+      true,
+    ));
+    await waitFor(async () => (await pullAll(client, "tx_t", 2)).length === 2, {
+      timeoutMs: 3000,
+      message: "the checked commit",
+    });
+    const seenChecks = checks(client).length;
+    await sleep(1500);
+    const bodies = (await pullAll(client, "tx_t", 2)).map((m) => decoder.decode(m.body));
+    assert.deepEqual(bodies, ["committed", "pending"]);
+    assert.equal(checks(client).length, seenChecks, "checked again after the commit");
+    assert.ok(
+      checks(client).every((c) => (c.extFields as Record<string, string>)["msgId"] === "UNIQ-A"),
+    );
+  } finally {
+    await client.close();
+    await second.stop();
+  }
+}
+
 Deno.test("transactions commit, roll back, and resolve a half message checked after a restart", async () => {
   const storeDir = await Deno.makeTempDir({ prefix: "semantics-tx-" });
   try {
     const first = await startSemanticsBroker(storeDir, { transactionCheckInterval: "600000" });
-    let client = await WireClient.connect(first.port);
+    const client = await WireClient.connect(first.port);
     const sentA = await sendOk(client, half("UNIQ-A", "pending"));
     const sentB = await sendOk(client, half("UNIQ-B", "committed"));
     const sentC = await sendOk(client, half("UNIQ-C", "rolled-back"));
@@ -89,51 +138,7 @@ Deno.test("transactions commit, roll back, and resolve a half message checked af
     await client.close();
     assert.equal((await first.stop()).code, 0);
 
-    const second = await startSemanticsBroker(storeDir, TX);
-    client = await WireClient.connect(second.port);
-    try {
-      const beat = await client.request(heartbeat("127.0.0.1@tx", { producerGroups: [PG] }));
-      assert.equal(beat.code, ResponseCode.SUCCESS);
-      await waitFor(() => checks(client).length > 0, { timeoutMs: 5000, message: "a check" });
-      const check = checks(client)[0]!;
-      assert.equal(check.serializeType, "JSON");
-      assert.equal(check.flag & 2, 2, "one-way");
-      const fields = check.extFields as Record<string, string>;
-      assert.equal(fields["msgId"], "UNIQ-A");
-      assert.equal(fields["transactionId"], "UNIQ-A");
-      const [message] = decodeStoredMessages(check.body ?? new Uint8Array());
-      assert.equal(message?.topic, "tx_t");
-      assert.equal(message?.queueId, 2);
-      assert.equal(decoder.decode(message?.body), "pending");
-      assert.equal(message?.properties.get("TRANSACTION_CHECK_TIMES"), "1");
-      assert.equal(String(message?.commitLogOffset), fields["commitLogOffset"]);
-      assert.equal(String(message?.queueOffset), fields["tranStateTableOffset"]);
-      assert.equal(fields["offsetMsgId"], message?.msgId);
-      await client.send(endTransaction(
-        {
-          commitLogOffset: fields["commitLogOffset"]!,
-          tranStateTableOffset: fields["tranStateTableOffset"]!,
-          msgId: "UNIQ-A",
-        },
-        8,
-        true,
-      ));
-      await waitFor(async () => (await pullAll(client, "tx_t", 2)).length === 2, {
-        timeoutMs: 3000,
-        message: "the checked commit",
-      });
-      const seenChecks = checks(client).length;
-      await sleep(1500);
-      const bodies = (await pullAll(client, "tx_t", 2)).map((m) => decoder.decode(m.body));
-      assert.deepEqual(bodies, ["committed", "pending"]);
-      assert.equal(checks(client).length, seenChecks, "checked again after the commit");
-      assert.ok(
-        checks(client).every((c) => (c.extFields as Record<string, string>)["msgId"] === "UNIQ-A"),
-      );
-    } finally {
-      await client.close();
-      await second.stop();
-    }
+    await checkedAfterRestart(storeDir);
   } finally {
     await Deno.remove(storeDir, { recursive: true });
   }
