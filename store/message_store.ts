@@ -12,7 +12,8 @@ import { ConfigError } from "../common/mod.ts";
 import { getLogger } from "../common/mod.ts";
 import { javaStringHashCode } from "./_common.ts";
 import type { FileIO } from "./file_io.ts";
-import { LocalShardClient, type ShardClient, WorkerShardClient } from "./shard_client.ts";
+import { type ShardClient, WorkerShardClient } from "./shard_client.ts";
+import { LocalShardClient } from "./local_shard_client.ts";
 import { shardOfOffset } from "./shard_store.ts";
 import { resolveStoreConfig, type StoreConfig } from "./store_config.ts";
 import type {

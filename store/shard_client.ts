@@ -3,17 +3,14 @@
  * call made in the same tick and sends them as one message with one
  * transferred buffer of put bytes (bounded batches in flight; while the
  * worker is busy, e.g. in an fdatasync, new puts gather into the next batch:
- * group commit). `LocalShardClient` runs the same batches on the main thread
- * (tests with an injected clock or FileIO, tools).
+ * group commit). `LocalShardClient` (local_shard_client.ts) runs the same
+ * batches on the main thread.
  *
  * Runs on: main thread
  * @module
  */
 import { BrokerError } from "../common/mod.ts";
-import type { Clock } from "../common/mod.ts";
-import type { FileIO } from "./file_io.ts";
-import { ShardStore } from "./shard_store.ts";
-import { runShardBatch, unpackResult } from "./shard_ops.ts";
+import { unpackResult } from "./shard_ops.ts";
 import {
   decodePutResults,
   type OpResult,
@@ -50,12 +47,14 @@ export function fromWireError(error: WireError): BrokerError {
   return out;
 }
 
-interface Waiter {
+/** A pending caller. */
+export interface Waiter {
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
-interface Batch {
+/** Calls queued for one message to a shard. */
+export interface Batch {
   puts: PutOp[];
   putWaiters: Waiter[];
   parts: Uint8Array[];
@@ -71,12 +70,13 @@ function isFull(batch: Batch): boolean {
   return batch.puts.length + batch.ops.length >= BATCH_MAX_OPS || batch.bytes >= BATCH_MAX_BYTES;
 }
 
-function emptyBatch(): Batch {
+/** A batch with nothing queued. */
+export function emptyBatch(): Batch {
   return { puts: [], putWaiters: [], parts: [], bytes: 0, ops: [] };
 }
 
 /** Packs the queued puts into one buffer. */
-function packPayload(batch: Batch): ArrayBuffer | null {
+export function packPayload(batch: Batch): ArrayBuffer | null {
   if (batch.puts.length === 0) return null;
   const payload = new Uint8Array(batch.bytes);
   let pos = 0;
@@ -260,105 +260,5 @@ export class WorkerShardClient implements ShardClient {
     this.#inFlight = [];
     this.#batch = emptyBatch();
     this.#closed?.reject(error);
-  }
-}
-
-/** A shard run on the calling thread; same batching, no worker. */
-export class LocalShardClient implements ShardClient {
-  readonly #store: ShardStore;
-  readonly #onArrivals: ArrivalSink;
-  readonly #timer: ReturnType<typeof setInterval>;
-  #batch: Batch = emptyBatch();
-  #scheduled = false;
-  #nextId = 1;
-  #waiters = new Map<number, Waiter>();
-
-  /** Opens the shard in this thread, with optional injected clock and file I/O. */
-  constructor(
-    config: StoreConfig,
-    shard: number,
-    options: { onArrivals: ArrivalSink; clock?: Clock; io?: FileIO; tickMs?: number },
-  ) {
-    this.#store = ShardStore.open({
-      config,
-      shard,
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-      ...(options.io === undefined ? {} : { io: options.io }),
-    });
-    this.#onArrivals = options.onArrivals;
-    this.#timer = setInterval(() => this.#store.tick(), options.tickMs ?? 20);
-  }
-
-  /** The engine, for tests. */
-  get store(): ShardStore {
-    return this.#store;
-  }
-
-  /** Queues a put (run at the end of the current tick with the others). */
-  put(req: PutRequest): Promise<PutResult> {
-    return new Promise((resolve, reject) => {
-      const b = this.#batch;
-      b.puts.push({
-        op: "put",
-        topic: req.topic,
-        queueId: req.queueId,
-        byteOffset: b.bytes,
-        byteLength: req.records.length,
-        wait: req.waitStoreMsgOk ?? true,
-      });
-      b.putWaiters.push({ resolve: resolve as (v: unknown) => void, reject });
-      b.parts.push(req.records);
-      b.bytes += req.records.length;
-      this.#schedule();
-    });
-  }
-
-  /** Queues a read or admin op. */
-  call(op: ReadOpInput): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const id = this.#nextId++;
-      this.#waiters.set(id, { resolve, reject });
-      this.#batch.ops.push({ ...op, id } as ReadOp);
-      this.#schedule();
-    });
-  }
-
-  /** Runs what is queued and closes the shard. */
-  close(): Promise<void> {
-    this.#run();
-    clearInterval(this.#timer);
-    this.#store.close();
-    return Promise.resolve();
-  }
-
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    queueMicrotask(() => {
-      this.#scheduled = false;
-      this.#run();
-    });
-  }
-
-  #run(): void {
-    const batch = this.#batch;
-    if (batch.puts.length === 0 && batch.ops.length === 0) return;
-    this.#batch = emptyBatch();
-    const out = runShardBatch(this.#store, {
-      payload: packPayload(batch),
-      puts: batch.puts,
-      ops: batch.ops,
-    });
-    if (out.putResults !== null) {
-      const results = decodePutResults(out.putResults, batch.puts.length);
-      batch.putWaiters.forEach((w, i) => w.resolve(results[i]));
-    }
-    for (const r of out.results) {
-      const waiter = this.#waiters.get(r.id);
-      this.#waiters.delete(r.id);
-      if (r.error !== undefined) waiter?.reject(fromWireError(r.error));
-      else waiter?.resolve(unpackResult(r, out.packed));
-    }
-    if (out.arrivals.length > 0) this.#onArrivals(out.arrivals);
   }
 }
