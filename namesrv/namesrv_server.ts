@@ -15,8 +15,6 @@ import { type RemotingCommand, type RemotingConnection, RemotingServer } from ".
 import { NamesrvRequestProcessor } from "./namesrv_request_processor.ts";
 import { NamesrvState } from "./namesrv_state.ts";
 
-const log = getLogger("namesrv");
-
 /** Options of `NamesrvServer`. */
 export interface NamesrvServerOptions {
   /** The effective configuration (listenPort 0 = any free port). */
@@ -32,7 +30,6 @@ export class NamesrvServer {
   readonly #state: NamesrvState;
   readonly #processor: NamesrvRequestProcessor;
   readonly #server: RemotingServer;
-  readonly #lastActiveMs = new Map<number, number>();
   #scanTimer: ReturnType<typeof setInterval> | undefined;
 
   /** Builds the state (loading the KV file) and the listener; nothing is opened yet. */
@@ -45,7 +42,8 @@ export class NamesrvServer {
       hostname: options.config.bindAddress,
       port: options.config.listenPort,
       handler: (cmd, conn) => this.#handle(cmd, conn),
-      onConnect: (conn) => this.#lastActiveMs.set(conn.id, this.#clock.monotonic()),
+      // The transport closes connections idle past serverChannelMaxIdleTimeSeconds (0 = never).
+      idleTimeoutMs: options.config.serverChannelMaxIdleTimeSeconds * 1000,
       onClose: (conn) => this.#onClose(conn),
       logger: getLogger("namesrv.remoting"),
     });
@@ -73,26 +71,21 @@ export class NamesrvServer {
     this.#scanTimer = setInterval(() => this.scan(), interval);
   }
 
-  /** Runs one housekeeping pass: expired brokers and idle connections. */
+  /** Runs one housekeeping pass: drops expired brokers and closes their connections. */
   scan(): void {
     const expired = this.#state.routes.scanNotActiveBroker();
+    if (expired.length === 0) return;
     const closeIds = new Set(expired.map((b) => b.connectionId));
-    const idleMs = this.#config.serverChannelMaxIdleTimeSeconds * 1000;
-    const now = this.#clock.monotonic();
     for (const conn of this.#server.connections) {
-      const idle = idleMs > 0 && now - (this.#lastActiveMs.get(conn.id) ?? now) > idleMs;
-      if (idle) log.info("Closing idle connection", { remote: conn.remoteAddress });
-      if (idle || closeIds.has(conn.id)) conn.close();
+      if (closeIds.has(conn.id)) conn.close();
     }
   }
 
   #handle(cmd: RemotingCommand, conn: RemotingConnection): RemotingCommand | undefined {
-    this.#lastActiveMs.set(conn.id, this.#clock.monotonic());
     return this.#processor.process(cmd, { id: conn.id, remoteAddress: conn.remoteAddress });
   }
 
   #onClose(conn: RemotingConnection): void {
-    this.#lastActiveMs.delete(conn.id);
     this.#state.routes.onConnectionClose(conn.id);
   }
 
