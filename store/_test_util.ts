@@ -13,6 +13,9 @@ import {
   storedRecordSize,
 } from "../common/mod.ts";
 import { type FileIO, nodeFileIO } from "./file_io.ts";
+import type { ShardStore } from "./shard_store.ts";
+import { resolveStoreConfig, type StoreConfig } from "./store_config.ts";
+import type { PutResult } from "./store_types.ts";
 
 /** What a test message needs. */
 export interface TestMessage {
@@ -127,4 +130,35 @@ export class FaultyFileIO implements FileIO {
 /** Decodes one stored record with the common decoder. */
 export function decodeOne(bytes: Uint8Array): MessageExt {
   return decodeStoredMessage(bytes, 0).message;
+}
+
+/** A small-file config for shard tests. */
+export function config(dir: string, extra: Partial<StoreConfig> = {}): StoreConfig {
+  return resolveStoreConfig({
+    storePathRootDir: dir,
+    mappedFileSizeCommitLog: 64 * 1024,
+    mappedFileSizeConsumeQueue: 20 * 100,
+    maxMessageSize: 16 * 1024,
+    maxHashSlotNum: 64,
+    maxIndexNum: 200,
+    shardCount: 1,
+    ...extra,
+  });
+}
+
+/** Puts `records` as one put and returns its result. */
+export function put(
+  store: ShardStore,
+  topic: string,
+  queueId: number,
+  records: Uint8Array[],
+): PutResult {
+  const bytes = concat(records);
+  return store.putBatch(bytes, [{
+    topic,
+    queueId,
+    byteOffset: 0,
+    byteLength: bytes.length,
+    wait: true,
+  }]).results[0]!;
 }

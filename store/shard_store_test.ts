@@ -1,7 +1,7 @@
 /**
  * Tests of the shard engine in-process: puts and gets with every status,
  * segment roll-over with the blank marker, consume-queue and index lookups,
- * offset by time, restarts (clean and after a simulated crash), disk full.
+ * offset by time, clean restarts, disk full, transactions.
  *
  * Runs on: main thread (tests)
  * @module
@@ -10,40 +10,16 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { tagsHashCode } from "../common/mod.ts";
 import { ManualClock } from "../common/mod.ts";
 import { ShardStore } from "./shard_store.ts";
-import { resolveStoreConfig, type StoreConfig } from "./store_config.ts";
 import {
-  concat,
+  config,
   decodeOne,
   FaultyFileIO,
   makeRecord,
+  put,
   splitRecords,
   tempDir,
 } from "./_test_util.ts";
 import { DiskFullError } from "./file_io.ts";
-
-function config(dir: string, extra: Partial<StoreConfig> = {}): StoreConfig {
-  return resolveStoreConfig({
-    storePathRootDir: dir,
-    mappedFileSizeCommitLog: 64 * 1024,
-    mappedFileSizeConsumeQueue: 20 * 100,
-    maxMessageSize: 16 * 1024,
-    maxHashSlotNum: 64,
-    maxIndexNum: 200,
-    shardCount: 1,
-    ...extra,
-  });
-}
-
-function put(store: ShardStore, topic: string, queueId: number, records: Uint8Array[]) {
-  const bytes = concat(records);
-  return store.putBatch(bytes, [{
-    topic,
-    queueId,
-    byteOffset: 0,
-    byteLength: bytes.length,
-    wait: true,
-  }]).results[0]!;
-}
 
 Deno.test("ShardStore.putBatch() assigns queue and physical offsets and getMessage() returns stored bytes", () => {
   const dir = tempDir();
@@ -288,88 +264,6 @@ Deno.test("ShardStore.putBatch() answers DISK_FULL on a failed write and keeps e
     const after = put(store, "T", 0, [makeRecord({ topic: "T" })]);
     equal(after.status, "PUT_OK");
     equal(after.queueOffset, 5);
-  } finally {
-    store.close();
-    Deno.removeSync(dir, { recursive: true });
-  }
-});
-
-/** Copies a live store folder: the image a crash would leave (abort file included). */
-function crashImage(dir: string): string {
-  const copy = tempDir("store_crash_");
-  const walk = (from: string, to: string) => {
-    for (const entry of Deno.readDirSync(from)) {
-      if (entry.isDirectory) {
-        Deno.mkdirSync(`${to}/${entry.name}`, { recursive: true });
-        walk(`${from}/${entry.name}`, `${to}/${entry.name}`);
-      } else Deno.copyFileSync(`${from}/${entry.name}`, `${to}/${entry.name}`);
-    }
-  };
-  walk(dir, copy);
-  return copy;
-}
-
-Deno.test("ShardStore.open() after a crash cuts at a CRC-bad record and re-dispatches the rest", () => {
-  const dir = tempDir();
-  const store = ShardStore.open({ config: config(dir), shard: 0 });
-  const offsets: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    offsets.push(
-      put(store, "T", 0, [makeRecord({ topic: "T", body: `m${i}`, uniqKey: `U${i}` })])
-        .physicalOffsets[0]!,
-    );
-    if (i === 9) store.flush();
-  }
-  const image = crashImage(dir);
-  store.close();
-  Deno.removeSync(dir, { recursive: true });
-  const segPath = `${image}/shard-0/commitlog/${"0".padStart(20, "0")}`;
-  const bytes = Deno.readFileSync(segPath);
-  bytes[offsets[15]! + 88] = bytes[offsets[15]! + 88]! ^ 0x01; // a body byte: BODYCRC no longer matches
-  Deno.writeFileSync(segPath, bytes);
-  const again = ShardStore.open({ config: config(image), shard: 0 });
-  try {
-    equal(again.stats().recovery, "crash");
-    equal(again.getMaxOffsetInQueue("T", 0), 15);
-    equal(again.stats().commitLogMaxOffset, offsets[15]);
-    const got = again.getMessage({ topic: "T", queueId: 0, offset: 0, maxCount: 32 });
-    equal(got.count, 15);
-    equal(
-      again.queryMessage({ topic: "T", key: "U12", begin: 0, end: Number.MAX_SAFE_INTEGER })
-        .physicalOffsets.length,
-      1,
-    );
-    equal(
-      again.queryMessage({ topic: "T", key: "U17", begin: 0, end: Number.MAX_SAFE_INTEGER })
-        .physicalOffsets.length,
-      0,
-    );
-    const next = put(again, "T", 0, [makeRecord({ topic: "T" })]);
-    equal(next.queueOffset, 15);
-    equal(next.physicalOffsets[0], offsets[15]);
-  } finally {
-    again.close();
-    Deno.removeSync(image, { recursive: true });
-  }
-});
-
-Deno.test("ShardStore.open() rebuilds a consume queue whose files were deleted", () => {
-  const dir = tempDir();
-  let store = ShardStore.open({ config: config(dir), shard: 0 });
-  for (let i = 0; i < 250; i++) {
-    put(store, "T", i % 2, [makeRecord({ topic: "T", queueId: i % 2 })]);
-  }
-  store.close();
-  Deno.removeSync(`${dir}/shard-0/consumequeue/T/1`, { recursive: true });
-  Deno.removeSync(`${dir}/shard-0/consumequeue/T/0/${"2000".padStart(20, "0")}`);
-  store = ShardStore.open({ config: config(dir), shard: 0 });
-  try {
-    equal(store.getMaxOffsetInQueue("T", 0), 125);
-    equal(store.getMaxOffsetInQueue("T", 1), 125);
-    const got = store.getMessage({ topic: "T", queueId: 1, offset: 120, maxCount: 32 });
-    equal(got.count, 5);
-    const mid = store.getMessage({ topic: "T", queueId: 0, offset: 100, maxCount: 1 });
-    equal(decodeOne(mid.messages).queueOffset, 100);
   } finally {
     store.close();
     Deno.removeSync(dir, { recursive: true });
