@@ -15,7 +15,7 @@
  * Runs on: any
  * @module
  */
-import { DecodeError } from "../common/errors.ts";
+import { DecodeError } from "../common/mod.ts";
 import type { CommandHeader } from "./json_header_codec.ts";
 import { setField } from "./json_header_codec.ts";
 import { languageByte, languageName } from "./language_code.ts";

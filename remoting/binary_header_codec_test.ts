@@ -3,7 +3,7 @@
  * remoting-protocol.md section 3, built by hand here.
  */
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { DecodeError } from "../common/errors.ts";
+import { DecodeError } from "../common/mod.ts";
 import {
   BINARY_HEADER_MIN_BYTES,
   decodeBinaryHeader,

@@ -13,8 +13,7 @@
  * Runs on: any
  * @module
  */
-import { DecodeError } from "../common/errors.ts";
-import { FRAME_MAX_BYTES, FRAME_MIN_BYTES } from "../common/limits.ts";
+import { DecodeError, FRAME_MAX_BYTES, FRAME_MIN_BYTES } from "../common/mod.ts";
 import { decodeBinaryHeader, encodeBinaryHeader, fitsBinaryHeader } from "./binary_header_codec.ts";
 import { decodeJsonHeader, encodeJsonHeader } from "./json_header_codec.ts";
 import type { RemotingCommand, SerializeType } from "./remoting_command.ts";

@@ -7,8 +7,7 @@
  */
 import { deepEqual, fail } from "node:assert/strict";
 import fc from "fast-check";
-import { DecodeError } from "../common/errors.ts";
-import { testSeed } from "../common/random.ts";
+import { DecodeError, testSeed } from "../common/mod.ts";
 import { decodeBinaryHeader } from "./binary_header_codec.ts";
 import { encodeCommand, FrameDecoder } from "./frame_codec.ts";
 import { decodeJsonHeader } from "./json_header_codec.ts";

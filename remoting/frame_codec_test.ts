@@ -4,7 +4,7 @@
  * chunk, limits and malformed lengths.
  */
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
-import { DecodeError } from "../common/errors.ts";
+import { DecodeError } from "../common/mod.ts";
 import { decodeFrame, encodeCommand, FrameDecoder } from "./frame_codec.ts";
 import { createRequest, createResponse } from "./remoting_command.ts";
 import type { RemotingCommand } from "./remoting_command.ts";

@@ -13,7 +13,7 @@
  * Runs on: any
  * @module
  */
-import { DecodeError } from "../common/errors.ts";
+import { DecodeError } from "../common/mod.ts";
 
 /** A map key: strings and numbers as-is, objects written as their JSON text. */
 export type JavaMapKey = string | number | bigint | object;

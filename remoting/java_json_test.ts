@@ -4,7 +4,7 @@
  * bodies byte for byte when told which maps are ordered, bare-keyed or doubles.
  */
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { DecodeError } from "../common/errors.ts";
+import { DecodeError } from "../common/mod.ts";
 import { javaDouble, javaMap, parseJavaJson, stringifyJava } from "./java_json.ts";
 
 Deno.test("parseJavaJson() reads bare integer keys as string keys", () => {

@@ -9,7 +9,7 @@
  * Runs on: any
  * @module
  */
-import { DecodeError } from "../common/errors.ts";
+import { DecodeError } from "../common/mod.ts";
 import type { RemotingCommand } from "./remoting_command.ts";
 
 /** The header fields of a command (everything but the body and serialize type). */

@@ -4,7 +4,7 @@
  * numbers and booleans, missing keys, unknown keys).
  */
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { DecodeError } from "../common/errors.ts";
+import { DecodeError } from "../common/mod.ts";
 import {
   decodeJsonHeader,
   decodeJsonHeaderText,

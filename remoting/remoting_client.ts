@@ -6,9 +6,7 @@
  * Runs on: main thread
  * @module
  */
-import { BrokerError, TimeoutError } from "../common/errors.ts";
-import { getLogger } from "../common/log.ts";
-import type { Logger } from "../common/log.ts";
+import { BrokerError, getLogger, type Logger, TimeoutError } from "../common/mod.ts";
 import { FLAG_ONEWAY } from "./remoting_command.ts";
 import type { RemotingCommand } from "./remoting_command.ts";
 import { RemotingConnection } from "./remoting_connection.ts";

@@ -9,10 +9,14 @@
  * Runs on: main thread
  * @module
  */
-import { BrokerError, DecodeError, TimeoutError } from "../common/errors.ts";
-import { FRAME_MAX_BYTES } from "../common/limits.ts";
-import { getLogger } from "../common/log.ts";
-import type { Logger } from "../common/log.ts";
+import {
+  BrokerError,
+  DecodeError,
+  FRAME_MAX_BYTES,
+  getLogger,
+  type Logger,
+  TimeoutError,
+} from "../common/mod.ts";
 import { encodeCommand, FrameDecoder } from "./frame_codec.ts";
 import {
   createResponse,

@@ -5,8 +5,7 @@
  * Runs on: main thread
  * @module
  */
-import { getLogger } from "../common/log.ts";
-import type { Logger } from "../common/log.ts";
+import { getLogger, type Logger } from "../common/mod.ts";
 import {
   REMOTING_CONNECTIONS_MAX,
   REMOTING_IDLE_TIMEOUT_MS,

@@ -5,7 +5,7 @@
  * deadline, and every socket is closed before the test ends.
  */
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
-import { BrokerError, TimeoutError } from "../common/errors.ts";
+import { BrokerError, TimeoutError } from "../common/mod.ts";
 import { encodeCommand, FrameDecoder } from "./frame_codec.ts";
 import { createRequest, createResponse, isOneway, isResponse } from "./remoting_command.ts";
 import type { RemotingCommand } from "./remoting_command.ts";
