@@ -59,14 +59,7 @@ export class LocalShardClient implements ShardClient {
   put(req: PutRequest): Promise<PutResult> {
     return new Promise((resolve, reject) => {
       const b = this.#batch;
-      b.puts.push({
-        op: "put",
-        topic: req.topic,
-        queueId: req.queueId,
-        byteOffset: b.bytes,
-        byteLength: req.records.length,
-        wait: req.waitStoreMsgOk ?? true,
-      });
+      b.puts.add(req.topic, req.queueId, b.bytes, req.records.length, req.waitStoreMsgOk ?? true);
       b.putWaiters.push({ resolve: resolve as (v: unknown) => void, reject });
       b.parts.push(req.records);
       b.bytes += req.records.length;
@@ -103,15 +96,15 @@ export class LocalShardClient implements ShardClient {
 
   #run(): void {
     const batch = this.#batch;
-    if (batch.puts.length === 0 && batch.ops.length === 0) return;
+    if (batch.puts.count === 0 && batch.ops.length === 0) return;
     this.#batch = emptyBatch();
     const out = runShardBatch(this.#store, {
       payload: packPayload(batch),
-      puts: batch.puts,
+      puts: batch.puts.count === 0 ? null : batch.puts.build(),
       ops: batch.ops,
     });
     if (out.putResults !== null) {
-      const results = decodePutResults(out.putResults, batch.puts.length);
+      const results = decodePutResults(out.putResults, batch.puts.count);
       batch.putWaiters.forEach((w, i) => w.resolve(results[i]));
     }
     for (const r of out.results) {

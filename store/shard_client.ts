@@ -14,7 +14,7 @@ import { unpackResult } from "./shard_ops.ts";
 import {
   decodePutResults,
   type OpResult,
-  type PutOp,
+  PutOpsBuilder,
   type ReadOp,
   SHARD_PROTOCOL_VERSION,
   type ShardRequest,
@@ -55,7 +55,7 @@ export interface Waiter {
 
 /** Calls queued for one message to a shard. */
 export interface Batch {
-  puts: PutOp[];
+  puts: PutOpsBuilder;
   putWaiters: Waiter[];
   parts: Uint8Array[];
   bytes: number;
@@ -67,17 +67,17 @@ const BATCH_MAX_OPS = 512;
 const BATCH_MAX_BYTES = 1024 * 1024;
 
 function isFull(batch: Batch): boolean {
-  return batch.puts.length + batch.ops.length >= BATCH_MAX_OPS || batch.bytes >= BATCH_MAX_BYTES;
+  return batch.puts.count + batch.ops.length >= BATCH_MAX_OPS || batch.bytes >= BATCH_MAX_BYTES;
 }
 
 /** A batch with nothing queued. */
 export function emptyBatch(): Batch {
-  return { puts: [], putWaiters: [], parts: [], bytes: 0, ops: [] };
+  return { puts: new PutOpsBuilder(), putWaiters: [], parts: [], bytes: 0, ops: [] };
 }
 
 /** Packs the queued puts into one buffer. */
 export function packPayload(batch: Batch): ArrayBuffer | null {
-  if (batch.puts.length === 0) return null;
+  if (batch.puts.count === 0) return null;
   const payload = new Uint8Array(batch.bytes);
   let pos = 0;
   for (const part of batch.parts) {
@@ -144,14 +144,7 @@ export class WorkerShardClient implements ShardClient {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       const b = this.#batch;
-      b.puts.push({
-        op: "put",
-        topic: req.topic,
-        queueId: req.queueId,
-        byteOffset: b.bytes,
-        byteLength: req.records.length,
-        wait: req.waitStoreMsgOk ?? true,
-      });
+      b.puts.add(req.topic, req.queueId, b.bytes, req.records.length, req.waitStoreMsgOk ?? true);
       b.putWaiters.push({ resolve: resolve as (v: unknown) => void, reject });
       b.parts.push(req.records);
       b.bytes += req.records.length;
@@ -197,7 +190,7 @@ export class WorkerShardClient implements ShardClient {
   }
 
   #hasQueued(): boolean {
-    return this.#full.length > 0 || this.#batch.puts.length > 0 || this.#batch.ops.length > 0;
+    return this.#full.length > 0 || this.#batch.puts.count > 0 || this.#batch.ops.length > 0;
   }
 
   #schedule(): void {
@@ -217,9 +210,13 @@ export class WorkerShardClient implements ShardClient {
         this.#batch = emptyBatch();
       }
       const payload = packPayload(batch);
-      const msg: ShardRequest = { kind: "batch", payload, puts: batch.puts, ops: batch.ops };
+      const puts = batch.puts.count === 0 ? null : batch.puts.build();
+      const msg: ShardRequest = { kind: "batch", payload, puts, ops: batch.ops };
       this.#inFlight.push(batch);
-      this.#worker.postMessage(msg, payload === null ? [] : [payload]);
+      const transfer = payload === null || puts === null
+        ? []
+        : [payload, puts.meta.buffer as ArrayBuffer];
+      this.#worker.postMessage(msg, transfer);
     }
   }
 
@@ -232,7 +229,7 @@ export class WorkerShardClient implements ShardClient {
     const batch = this.#inFlight.shift();
     if (batch === undefined) return;
     if (msg.putResults !== null) {
-      const results = decodePutResults(msg.putResults, batch.puts.length);
+      const results = decodePutResults(msg.putResults, batch.puts.count);
       batch.putWaiters.forEach((w, i) => w.resolve(results[i]));
     }
     this.#settle(msg.results, msg.packed);

@@ -8,9 +8,10 @@
 import { unreachable } from "../common/mod.ts";
 import type { ShardStore } from "./shard_store.ts";
 import {
+  decodePutOps,
   encodePutResults,
   type OpResult,
-  type PutOp,
+  type PutOpsWire,
   type ReadOp,
   toWireError,
 } from "./shard_protocol.ts";
@@ -28,7 +29,7 @@ export interface ShardBatchOutput {
 /** Runs every put of the batch in one `putBatch`, then each read op in order. */
 export function runShardBatch(
   store: ShardStore,
-  batch: { payload: ArrayBuffer | null; puts: PutOp[]; ops: ReadOp[] },
+  batch: { payload: ArrayBuffer | null; puts: PutOpsWire | null; ops: ReadOp[] },
 ): ShardBatchOutput {
   const out: ShardBatchOutput = {
     putResults: null,
@@ -37,8 +38,8 @@ export function runShardBatch(
     transfer: [],
     packed: null,
   };
-  if (batch.puts.length > 0 && batch.payload !== null) {
-    const put = store.putBatch(new Uint8Array(batch.payload), batch.puts);
+  if (batch.puts !== null && batch.payload !== null) {
+    const put = store.putBatch(new Uint8Array(batch.payload), decodePutOps(batch.puts));
     out.putResults = encodePutResults(put.results);
     out.arrivals = put.arrivals;
     out.transfer.push(out.putResults.buffer as ArrayBuffer);

@@ -32,6 +32,61 @@ export interface PutOp {
   wait: boolean;
 }
 
+/** Puts of a batch in compact form: a topic table and 5 numbers per put, one transferred buffer. */
+export interface PutOpsWire {
+  /** Distinct topics of the batch. */
+  topics: string[];
+  /** Per put: topic index, queue id, byte offset, byte length, wait (1/0). */
+  meta: Float64Array;
+}
+
+const PUT_FIELDS = 5;
+
+/** Collects puts for `PutOpsWire` without one object per put. */
+export class PutOpsBuilder {
+  readonly #topics: string[] = [];
+  readonly #topicIndex = new Map<string, number>();
+  #meta: number[] = [];
+
+  /** Number of puts added. */
+  get count(): number {
+    return this.#meta.length / PUT_FIELDS;
+  }
+
+  /** Adds one put. */
+  add(topic: string, queueId: number, byteOffset: number, byteLength: number, wait: boolean): void {
+    let index = this.#topicIndex.get(topic);
+    if (index === undefined) {
+      index = this.#topics.length;
+      this.#topics.push(topic);
+      this.#topicIndex.set(topic, index);
+    }
+    this.#meta.push(index, queueId, byteOffset, byteLength, wait ? 1 : 0);
+  }
+
+  /** The wire form. */
+  build(): PutOpsWire {
+    return { topics: this.#topics, meta: new Float64Array(this.#meta) };
+  }
+}
+
+/** Expands the wire form into put ops. */
+export function decodePutOps(wire: PutOpsWire): PutOp[] {
+  const out: PutOp[] = [];
+  const m = wire.meta;
+  for (let i = 0; i + PUT_FIELDS <= m.length; i += PUT_FIELDS) {
+    out.push({
+      op: "put",
+      topic: wire.topics[m[i]!] ?? "",
+      queueId: m[i + 1]!,
+      byteOffset: m[i + 2]!,
+      byteLength: m[i + 3]!,
+      wait: m[i + 4] === 1,
+    });
+  }
+  return out;
+}
+
 /** Every non-put operation, with the id its answer carries. */
 export type ReadOp =
   | { op: "get"; id: number; req: GetRequest }
@@ -48,7 +103,7 @@ export type ReadOp =
 /** Main thread → worker. */
 export type ShardRequest =
   | { kind: "open"; version: number; config: StoreConfig; shard: number }
-  | { kind: "batch"; payload: ArrayBuffer | null; puts: PutOp[]; ops: ReadOp[] }
+  | { kind: "batch"; payload: ArrayBuffer | null; puts: PutOpsWire | null; ops: ReadOp[] }
   | { kind: "close" };
 
 /** An error carried across the worker boundary. */
@@ -93,12 +148,21 @@ export function validateShardRequest(data: unknown): ShardRequest {
     return data as ShardRequest;
   }
   if (msg.kind === "batch") {
-    const batch = data as { puts?: unknown; ops?: unknown; payload?: unknown };
-    if (!Array.isArray(batch.puts) || !Array.isArray(batch.ops)) {
-      throw new DecodeError("Invalid shard request: batch without puts or ops");
+    const batch = data as {
+      puts?: { topics?: unknown; meta?: unknown } | null;
+      ops?: unknown;
+      payload?: unknown;
+    };
+    if (!Array.isArray(batch.ops)) {
+      throw new DecodeError("Invalid shard request: batch without ops");
     }
-    if (batch.puts.length > 0 && !(batch.payload instanceof ArrayBuffer)) {
-      throw new DecodeError("Invalid shard request: puts without a payload");
+    if (batch.puts !== null && batch.puts !== undefined) {
+      if (!Array.isArray(batch.puts.topics) || !(batch.puts.meta instanceof Float64Array)) {
+        throw new DecodeError("Invalid shard request: malformed puts");
+      }
+      if (!(batch.payload instanceof ArrayBuffer)) {
+        throw new DecodeError("Invalid shard request: puts without a payload");
+      }
     }
     return data as ShardRequest;
   }
