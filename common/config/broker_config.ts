@@ -27,6 +27,7 @@ import {
   stringKey,
 } from "./_fields.ts";
 import { NETTY_CLIENT_FIELDS, NETTY_SERVER_FIELDS } from "./_netty_fields.ts";
+import { SERVER_LIMIT_FIELDS, TLS_FIELDS } from "./_security_fields.ts";
 import { parseNamesrvAddr } from "./namesrv_addr.ts";
 import { parseMessageDelayLevel } from "./delay_levels.ts";
 import type { MachineInfo } from "./machine_info.ts";
@@ -151,6 +152,12 @@ export const brokerConfigSchema = z.object({
   maxTransferCountOnMessageInDisk: intKey(8, 1),
   defaultQueryMaxNum: intKey(32, 1),
   timerWheelEnable: boolKey(true),
+  /** Longest timer delay accepted, seconds (3 days). */
+  timerMaxDelaySec: intKey(3 * 24 * 3600, 1),
+  // Not Java's meaning: timer bucket width, ms; delivery is at most this late (Java: 1000).
+  timerPrecisionMs: intKey(50, 1, 60_000),
+  /** How often `config/delayOffset.json` is written, ms. */
+  flushDelayOffsetInterval: longKey(10_000, 1),
   duplicationEnable: boolKey(false),
   // Topics, groups, clients (BrokerConfig).
   autoCreateTopicEnable: boolKey(true),
@@ -173,7 +180,18 @@ export const brokerConfigSchema = z.object({
   transactionCheckMax: intKey(15),
   transactionCheckInterval: longKey(30_000, 1),
   enablePropertyFilter: boolKey(false),
+  /** Ordered-consumption queue locks expire after this without renewal, ms. */
+  rebalanceLockMaxLiveTime: longKey(60_000, 1),
+  // Access control and TLS.
   aclEnable: boolKey(false),
+  /** `plain_acl.yml`; relative paths resolve against `rocketmqHome`. */
+  plainAclFile: stringField().optional(),
+  // Not RocketMQ 4.9.4 (its broker never signs): credentials the broker signs its
+  // requests to name servers with when set.
+  accessKey: stringField().optional(),
+  secretKey: stringField().optional(),
+  ...TLS_FIELDS,
+  ...SERVER_LIMIT_FIELDS,
   reviveQueueNum: intKey(8, 1),
   sendMessageThreadPoolNums: intKey(1, 1, 1024),
   pullMessageThreadPoolNums: intKey(16, 1, 1024),
@@ -187,6 +205,10 @@ export const brokerConfigSchema = z.object({
     (t) => HOST_OR_IP.test(t),
     "127.0.0.1",
   ),
+  // Not RocketMQ: bearer token the admin HTTP API requires (needed unless bound to 127.0.0.1).
+  httpAuthToken: stringField().optional(),
+  // Not RocketMQ: `user:password` the admin HTTP API accepts as basic credentials.
+  httpBasicAuth: checkedStringField("user:password", (t) => t.indexOf(":") > 0).optional(),
 });
 
 /** Keys whose default is computed by `resolveBrokerConfig`. */
@@ -201,7 +223,8 @@ export type BrokerDerivedKey =
   | "storePathRootDir"
   | "storePathCommitLog"
   | "storePathEpochFile"
-  | "shardCount";
+  | "shardCount"
+  | "plainAclFile";
 
 /** Output of `brokerConfigSchema`, before derived defaults are filled in. */
 export type ParsedBrokerConfig = z.output<typeof brokerConfigSchema>;
@@ -230,6 +253,8 @@ export type BrokerConfig = Omit<ParsedBrokerConfig, BrokerDerivedKey> & {
   storePathEpochFile: string;
   /** Not RocketMQ: store shards; default `min(max(1, cores), 8)`. */
   shardCount: number;
+  /** `plain_acl.yml`; default `<rocketmqHome>/conf/plain_acl.yml` (`conf/plain_acl.yml` without home). */
+  plainAclFile: string;
 };
 
 /**
@@ -257,9 +282,17 @@ export function resolveBrokerConfig(
     storePathCommitLog: parsed.storePathCommitLog ?? `${root}/commitlog`,
     storePathEpochFile: parsed.storePathEpochFile ?? `${root}/epochFileCheckpoint`,
     shardCount: parsed.shardCount ?? Math.min(Math.max(1, machine.cores), 8),
+    plainAclFile: resolveAclFile(parsed.plainAclFile, parsed.rocketmqHome || null),
   };
   config.brokerId = resolveBrokerId(config, warnings);
   return { config, warnings };
+}
+
+/** Java: `${rocketmq.home.dir}/conf/plain_acl.yml`; a relative path is taken under home. */
+function resolveAclFile(file: string | undefined, home: string | null): string {
+  const path = file ?? "conf/plain_acl.yml";
+  if (path.startsWith("/") || home === null) return path;
+  return `${home.replace(/\/+$/, "")}/${path}`;
 }
 
 function derivedHaPort(listenPort: number): number {

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { BROKER_CHANNEL_EXPIRED_MS } from "../limits.ts";
 import { boolKey, intKey, longKey, nameKey, portKey, stringField } from "./_fields.ts";
 import { NETTY_SERVER_FIELDS } from "./_netty_fields.ts";
+import { SERVER_LIMIT_FIELDS, TLS_FIELDS } from "./_security_fields.ts";
 import type { MachineInfo } from "./machine_info.ts";
 
 /** Controller state-machine implementations (5.x, for the embedded controller). */
@@ -47,6 +48,8 @@ export const namesrvConfigSchema = z.object({
   waitSecondsForService: intKey(45),
   deleteTopicWithBrokerRegistration: boolKey(false),
   ...NETTY_SERVER_FIELDS,
+  ...TLS_FIELDS,
+  ...SERVER_LIMIT_FIELDS,
   /** Remoting port; 0 = any free port. */
   listenPort: portKey(9876),
   // Not RocketMQ: a broker silent this long (ms) is dropped with its routes.

@@ -1,0 +1,45 @@
+/**
+ * TLS and remoting-limit keys shared by the broker and name-server schemas.
+ * TLS keys use RocketMQ's names (`tlsEnable`, `tlsTestModeEnable`, and the
+ * `tls.server.*` / `tls.client.*` names of Java's `tls.properties`, which we
+ * read from the process's own properties file). The limit keys are ours and
+ * marked "Not RocketMQ", except `com.rocketmq.remoting.frameMaxLength`
+ * (a Java system property there).
+ *
+ * Runs on: any
+ * @module
+ */
+import { FRAME_MAX_BYTES } from "../limits.ts";
+import { boolKey, intKey, stringField } from "./_fields.ts";
+
+/** TLS keys of the remoting port(s). */
+export const TLS_FIELDS = {
+  /** TLS on the remoting port(s) (Java `tls.enable` / `tlsEnable`); ours is enforcing only. */
+  tlsEnable: boolKey(false),
+  /**
+   * Java: with no certificate the server makes a self-signed one and clients
+   * trust any. Ours: the server still needs `tls.server.certPath`/`keyPath`;
+   * clients trust `tls.client.trustCertPath` (or the system store).
+   */
+  tlsTestModeEnable: boolKey(true),
+  /** PEM certificate chain of the remoting server. */
+  "tls.server.certPath": stringField().optional(),
+  /** PEM private key of the remoting server (unencrypted). */
+  "tls.server.keyPath": stringField().optional(),
+  /** Java: CA for client certificates (`tls.server.authClient`); read but not used by us. */
+  "tls.server.trustCertPath": stringField().optional(),
+  /** PEM CA certificate(s) outgoing TLS connections trust. */
+  "tls.client.trustCertPath": stringField().optional(),
+};
+
+/** Remoting-server bounds; every refusal is answered SYSTEM_BUSY or closed, and logged. */
+export const SERVER_LIMIT_FIELDS = {
+  /** Largest accepted frame, bytes (Java system property of the same name, 16 MiB). */
+  "com.rocketmq.remoting.frameMaxLength": intKey(FRAME_MAX_BYTES, 1024),
+  // Not RocketMQ: open connections per listener; more are closed on accept.
+  serverMaxConnections: intKey(10_000, 1),
+  // Not RocketMQ: requests handled at once per connection; more get SYSTEM_BUSY [OVERLOAD].
+  serverMaxInFlight: intKey(1024, 1),
+  // Not RocketMQ: bytes queued for a client that stops reading before it is disconnected.
+  serverMaxWriteBacklogBytes: intKey(64 * 1024 * 1024, 65_536),
+};
