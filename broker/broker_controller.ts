@@ -36,6 +36,7 @@ import { TransactionCheckService } from "./transaction_check_service.ts";
 import { SCHEDULE_TOPIC, TIMER_TOPIC } from "./message_transform.ts";
 import { TimerMessageService } from "./timer_message_service.ts";
 import { ConsumerFilterManager } from "./consumer_filter_manager.ts";
+import { BrokerAcl, type ListenerOptions, listenerOptions } from "./broker_security.ts";
 
 const log = getLogger("broker");
 
@@ -77,6 +78,8 @@ export class BrokerController implements BrokerRuntime {
   readonly #servers: RemotingServer[] = [];
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   #registrar: NameServerRegistrar | undefined;
+  #acl: BrokerAcl | undefined;
+  #listener: ListenerOptions | undefined;
   #port = 0;
   #vipPort = 0;
   #inFlight = 0;
@@ -148,6 +151,8 @@ export class BrokerController implements BrokerRuntime {
 
   /** Loads the tables, listens on both ports, registers with the name servers. */
   async start(): Promise<void> {
+    this.#listener = listenerOptions(this.settings);
+    this.#acl = new BrokerAcl(this.settings);
     this.topics.load();
     this.groups.load();
     this.offsets.load();
@@ -188,6 +193,7 @@ export class BrokerController implements BrokerRuntime {
 
   #newServer(port: number): RemotingServer {
     const server = new RemotingServer({
+      ...this.#listener,
       hostname: this.settings.bindAddress,
       port,
       handler: (cmd, conn) => this.#handle(cmd, conn),
@@ -217,6 +223,8 @@ export class BrokerController implements BrokerRuntime {
     request: RemotingCommand,
     conn: RemotingConnection,
   ): Promise<RemotingCommand | undefined> {
+    const refused = this.#acl?.check(request, conn.remoteAddress);
+    if (refused !== undefined) return refused ?? undefined;
     this.#inFlight++;
     try {
       return await dispatchRequest(this, {
@@ -282,6 +290,7 @@ export class BrokerController implements BrokerRuntime {
     this.#stopped = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.holds.close();
+    this.#acl?.close();
     for (let i = 0; i < 200 && this.#inFlight > 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

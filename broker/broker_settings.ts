@@ -91,6 +91,36 @@ export interface BrokerSettings {
   enablePropertyFilter: boolean;
   /** Ordered-consumption queue locks expire after this without renewal, ms. */
   rebalanceLockMaxLiveTime: number;
+  // Access control, TLS and remoting limits (see broker_security.ts).
+  /** Check every request against `plainAclFile` (RocketMQ 4.x plain ACL). */
+  aclEnable: boolean;
+  /** `plain_acl.yml`, reloaded when it changes. */
+  plainAclFile: string;
+  /** Not RocketMQ 4.9.4: access key the broker signs name-server requests with; null = unsigned. */
+  accessKey: string | null;
+  /** Not RocketMQ 4.9.4: secret key matching `accessKey`. */
+  secretKey: string | null;
+  /** TLS only on both remoting listeners, and TLS to name servers. */
+  tlsEnable: boolean;
+  /** Java's test mode; ours still needs certificate files (see common/config). */
+  tlsTestModeEnable: boolean;
+  "tls.server.certPath": string | null;
+  "tls.server.keyPath": string | null;
+  "tls.client.trustCertPath": string | null;
+  /** Largest accepted frame, bytes. */
+  "com.rocketmq.remoting.frameMaxLength": number;
+  /** Idle connections are closed after this, seconds (0 = never). */
+  serverChannelMaxIdleTimeSeconds: number;
+  /** Not RocketMQ: open connections per listener. */
+  serverMaxConnections: number;
+  /** Not RocketMQ: requests handled at once per connection (more: SYSTEM_BUSY). */
+  serverMaxInFlight: number;
+  /** Not RocketMQ: bytes queued for a slow reader before it is disconnected. */
+  serverMaxWriteBacklogBytes: number;
+  /** Not RocketMQ: bearer token of the admin HTTP API; null = none. */
+  httpAuthToken: string | null;
+  /** Not RocketMQ: `user:password` of the admin HTTP API; null = none. */
+  httpBasicAuth: string | null;
 }
 
 /** Java's defaults (store under `./data/store`, name "broker-a", listen 10911 on 0.0.0.0). */
@@ -161,5 +191,21 @@ export function defaultBrokerSettings(): BrokerSettings {
     transactionCheckInterval: 30_000,
     enablePropertyFilter: false,
     rebalanceLockMaxLiveTime: 60_000,
+    aclEnable: false,
+    plainAclFile: "conf/plain_acl.yml",
+    accessKey: null,
+    secretKey: null,
+    tlsEnable: false,
+    tlsTestModeEnable: true,
+    "tls.server.certPath": null,
+    "tls.server.keyPath": null,
+    "tls.client.trustCertPath": null,
+    "com.rocketmq.remoting.frameMaxLength": 16 * 1024 * 1024,
+    serverChannelMaxIdleTimeSeconds: 120,
+    serverMaxConnections: 10_000,
+    serverMaxInFlight: 1024,
+    serverMaxWriteBacklogBytes: 64 * 1024 * 1024,
+    httpAuthToken: null,
+    httpBasicAuth: null,
   };
 }

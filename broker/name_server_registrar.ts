@@ -12,6 +12,7 @@ import { createRequest, RemotingClient, RequestCode, ResponseCode } from "../rem
 import type { BrokerSettings } from "./broker_settings.ts";
 import type { TopicConfigManager } from "./topic_config_manager.ts";
 import { PERM_READ, PERM_WRITE } from "./topic_config_manager.ts";
+import { brokerCredentials, clientTls, signIfConfigured } from "./broker_security.ts";
 
 const log = getLogger("broker");
 
@@ -34,13 +35,19 @@ export function nameServerList(namesrvAddr: string | null): string[] {
 /** Registers one broker with its name servers. */
 export class NameServerRegistrar {
   readonly #options: NameServerRegistrarOptions;
-  readonly #client = new RemotingClient({ connectTimeoutMs: 3000 });
+  readonly #client: RemotingClient;
   readonly #addresses: string[];
+  readonly #credentials: ReturnType<typeof brokerCredentials>;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   /** Creates a registrar; nothing is sent until `start()`. */
   constructor(options: NameServerRegistrarOptions) {
     this.#options = options;
+    this.#client = new RemotingClient({
+      connectTimeoutMs: 3000,
+      tls: clientTls(options.settings),
+    });
+    this.#credentials = brokerCredentials(options.settings);
     this.#addresses = nameServerList(options.settings.namesrvAddr);
   }
 
@@ -81,7 +88,10 @@ export class NameServerRegistrar {
       brokerName: settings.brokerName,
     };
     await Promise.all(this.#addresses.map(async (addr) => {
-      const cmd = createRequest(RequestCode.REGISTER_BROKER, { extFields, body });
+      const cmd = signIfConfigured(
+        createRequest(RequestCode.REGISTER_BROKER, { extFields, body }),
+        this.#credentials,
+      );
       try {
         if (oneway) await this.#client.invokeOneway(addr, cmd);
         else {
@@ -110,14 +120,17 @@ export class NameServerRegistrar {
     this.#timer = undefined;
     const { settings } = this.#options;
     await Promise.all(this.#addresses.map(async (addr) => {
-      const cmd = createRequest(RequestCode.UNREGISTER_BROKER, {
-        extFields: {
-          brokerName: settings.brokerName,
-          brokerAddr: this.#options.brokerAddr,
-          clusterName: settings.brokerClusterName,
-          brokerId: String(settings.brokerId),
-        },
-      });
+      const cmd = signIfConfigured(
+        createRequest(RequestCode.UNREGISTER_BROKER, {
+          extFields: {
+            brokerName: settings.brokerName,
+            brokerAddr: this.#options.brokerAddr,
+            clusterName: settings.brokerClusterName,
+            brokerId: String(settings.brokerId),
+          },
+        }),
+        this.#credentials,
+      );
       try {
         await this.#client.invoke(addr, cmd, 3000);
       } catch (error) {
