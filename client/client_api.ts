@@ -8,11 +8,12 @@
  */
 import { RequestCode, ResponseCode } from "../remoting/mod.ts";
 import { MQResponseError } from "./errors.ts";
-import { encodeHeartbeat } from "./heartbeat_data.ts";
+import { encodeHeartbeat, subscriptionJson } from "./heartbeat_data.ts";
 import type { HeartbeatData } from "./heartbeat_data.ts";
 import type { MessageQueue } from "./message_queue.ts";
 import { parseJsonBody } from "./_json_body.ts";
 import {
+  endTransactionHeader,
   pullMessageHeader,
   queryConsumerOffsetHeader,
   sendMessageHeaderV1,
@@ -21,7 +22,12 @@ import {
   unregisterClientHeader,
   updateConsumerOffsetHeader,
 } from "./request_headers.ts";
-import type { PullMessageHeader, SendMessageHeader } from "./request_headers.ts";
+import type {
+  EndTransactionHeader,
+  PullMessageHeader,
+  SendMessageHeader,
+} from "./request_headers.ts";
+import type { SubscriptionData } from "./subscription.ts";
 import { parseTopicRouteData } from "./topic_route.ts";
 import type { TopicRouteData } from "./topic_route.ts";
 import type { ClientTransport, WireRequest, WireResponse } from "./transport.ts";
@@ -336,4 +342,84 @@ export class MQClientAPI {
       { timeoutMs: options.timeoutMs, what: "send message back" },
     );
   }
+
+  /** END_TRANSACTION, one-way as Java sends it (after the local transaction and for checks). */
+  async endTransactionOneway(addr: string, header: EndTransactionHeader): Promise<void> {
+    await this.#transport.invokeOneway(addr, {
+      code: RequestCode.END_TRANSACTION,
+      extFields: endTransactionHeader(header),
+    });
+  }
+
+  /** LOCK_BATCH_MQ: locks (or renews) `mqs` for `clientId`; resolves with the queues it now holds. */
+  async lockBatchMQ(
+    addr: string,
+    body: { consumerGroup: string; clientId: string; mqs: readonly MessageQueue[] },
+    timeoutMs: number,
+  ): Promise<MessageQueue[]> {
+    const response = await this.call(
+      addr,
+      { code: RequestCode.LOCK_BATCH_MQ, body: lockBody(body) },
+      { timeoutMs, what: `lock queues of "${body.consumerGroup}"` },
+    );
+    if (response.body === undefined) return [];
+    const parsed = parseJsonBody(response.body, "lock answer") as { lockOKMQSet?: unknown };
+    const list = Array.isArray(parsed.lockOKMQSet) ? parsed.lockOKMQSet : [];
+    return list.flatMap((raw: unknown) => {
+      const mq = raw as Partial<Record<keyof MessageQueue, unknown>>;
+      if (typeof mq?.topic !== "string" || typeof mq.brokerName !== "string") return [];
+      return [{ topic: mq.topic, brokerName: mq.brokerName, queueId: Number(mq.queueId) }];
+    });
+  }
+
+  /** UNLOCK_BATCH_MQ, two-way, or one-way when `oneway` (Java uses both). */
+  async unlockBatchMQ(
+    addr: string,
+    body: { consumerGroup: string; clientId: string; mqs: readonly MessageQueue[] },
+    options: { timeoutMs: number; oneway?: boolean },
+  ): Promise<void> {
+    const request: WireRequest = { code: RequestCode.UNLOCK_BATCH_MQ, body: lockBody(body) };
+    if (options.oneway === true) {
+      await this.#transport.invokeOneway(addr, request);
+      return;
+    }
+    await this.call(addr, request, {
+      timeoutMs: options.timeoutMs,
+      what: `unlock queues of "${body.consumerGroup}"`,
+    });
+  }
+
+  /** CHECK_CLIENT_CONFIG: asks whether the broker accepts a (SQL92) subscription. */
+  async checkClientConfig(
+    addr: string,
+    body: { clientId: string; group: string; subscription: SubscriptionData },
+    timeoutMs: number,
+  ): Promise<void> {
+    const json = {
+      clientId: body.clientId,
+      group: body.group,
+      subscriptionData: subscriptionJson(body.subscription),
+    };
+    await this.call(
+      addr,
+      { code: RequestCode.CHECK_CLIENT_CONFIG, body: new TextEncoder().encode(JSON.stringify(json)) },
+      { timeoutMs, what: `check subscription of "${body.subscription.topic}"` },
+    );
+  }
+}
+
+/** LockBatchRequestBody / UnlockBatchRequestBody JSON (Java field order). */
+function lockBody(
+  body: { consumerGroup: string; clientId: string; mqs: readonly MessageQueue[] },
+): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({
+    clientId: body.clientId,
+    consumerGroup: body.consumerGroup,
+    mqSet: body.mqs.map((mq) => ({
+      brokerName: mq.brokerName,
+      queueId: mq.queueId,
+      topic: mq.topic,
+    })),
+    onlyThisBroker: false,
+  }));
 }

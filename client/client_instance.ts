@@ -9,6 +9,7 @@
  * @module
  */
 import { getLogger } from "../common/mod.ts";
+import type { SessionCredentials } from "../common/acl/mod.ts";
 import { RequestCode, ResponseCode } from "../remoting/mod.ts";
 import { Ticker } from "./_ticker.ts";
 import { MQClientAPI } from "./client_api.ts";
@@ -17,6 +18,7 @@ import type { ConsumerData } from "./heartbeat_data.ts";
 import { decodeMessageViews } from "./message.ts";
 import type { MessageView } from "./message.ts";
 import { createRemotingTransport } from "./remoting_transport.ts";
+import { signingTransport } from "./_signing_transport.ts";
 import type { TopicRouteData } from "./topic_route.ts";
 import type {
   ClientTransport,
@@ -48,6 +50,10 @@ export interface ClientOptions {
   persistConsumerOffsetIntervalMs?: number;
   /** Periodic rebalance (default 20 000 ms). */
   rebalanceIntervalMs?: number;
+  /** ACL credentials: every request is signed (HmacSHA1, as Java's `AclClientRPCHook`). */
+  credentials?: SessionCredentials;
+  /** Connect with TLS (`tlsEnable=true`), trusting `caCerts` (PEM) besides the system roots. */
+  tls?: { caCerts?: string[] };
   /** Builds the transport (tests pass fakes); default: TCP through `remoting/`. */
   transportFactory?: (onRequest: IncomingRequestHandler) => ClientTransport;
 }
@@ -97,7 +103,11 @@ export function acquireClientInstance(options: ClientOptions): ClientInstance {
   const clientId = `${options.clientIp ?? "127.0.0.1"}@${
     options.instanceName ?? processInstanceName()
   }`;
-  const key = `${clientId}|${namesrv.join(";")}`;
+  // Clients with other credentials or TLS settings never share connections.
+  const security = `${options.credentials?.accessKey ?? ""}|${
+    options.tls === undefined ? "" : JSON.stringify(options.tls.caCerts ?? [])
+  }`;
+  const key = `${clientId}|${namesrv.join(";")}|${security}`;
   const shared = instances.get(key);
   if (shared !== undefined && options.transportFactory === undefined) {
     shared.retain();
@@ -135,8 +145,15 @@ export class ClientInstance {
     this.#namesrv = namesrv;
     this.#onClosed = onClosed;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 3000;
-    const factory = options.transportFactory ?? createRemotingTransport;
-    this.#api = new MQClientAPI(factory((from, request) => this.#onRequest(from, request)));
+    const tls = options.tls;
+    const factory = options.transportFactory ??
+      ((onRequest) => createRemotingTransport(onRequest, tls === undefined ? {} : { tls }));
+    const transport = factory((from, request) => this.#onRequest(from, request));
+    this.#api = new MQClientAPI(
+      options.credentials === undefined
+        ? transport
+        : signingTransport(transport, options.credentials),
+    );
     this.#tickers = {
       route: new Ticker(
         "route refresh",

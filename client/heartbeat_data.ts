@@ -33,6 +33,19 @@ export interface HeartbeatData {
   readonly consumers: readonly ConsumerData[];
 }
 
+/** One `SubscriptionData` as Java serialises it (bean properties in alphabetical order). */
+export function subscriptionJson(s: SubscriptionData): Record<string, unknown> {
+  return {
+    classFilterMode: false,
+    codeSet: s.codeSet,
+    expressionType: s.expressionType,
+    subString: s.subString,
+    subVersion: s.subVersion,
+    tagsSet: s.tagsSet,
+    topic: s.topic,
+  };
+}
+
 /** The HEART_BEAT body as compact JSON text (Java field order). */
 export function heartbeatJson(data: HeartbeatData): string {
   return JSON.stringify({
@@ -42,15 +55,7 @@ export function heartbeatJson(data: HeartbeatData): string {
       consumeType: c.consumeType,
       groupName: c.groupName,
       messageModel: c.messageModel,
-      subscriptionDataSet: c.subscriptions.map((s) => ({
-        classFilterMode: false,
-        codeSet: s.codeSet,
-        expressionType: s.expressionType,
-        subString: s.subString,
-        subVersion: s.subVersion,
-        tagsSet: s.tagsSet,
-        topic: s.topic,
-      })),
+      subscriptionDataSet: c.subscriptions.map(subscriptionJson),
       unitMode: false,
     })),
     producerDataSet: data.producerGroups.map((groupName) => ({ groupName })),

@@ -32,6 +32,12 @@ export interface Message {
   flag?: number;
   /** Delay level 1..18 (1 s, 5 s, 10 s, 30 s, 1 m, ...); absent or 0 = no delay. */
   delayTimeLevel?: number;
+  /** 5.x timer: deliver at this epoch ms (`TIMER_DELIVER_MS`); at most one timer field. */
+  deliverTimeMs?: number;
+  /** 5.x timer: deliver this many ms after the send (`TIMER_DELAY_MS`). */
+  delayTimeMs?: number;
+  /** 5.x timer: deliver this many seconds after the send (`TIMER_DELAY_SEC`). */
+  delayTimeSec?: number;
   /** Wait for flush/replication before the broker answers (default true). */
   waitStoreMsgOk?: boolean;
 }
@@ -83,9 +89,33 @@ export function messageKeys(message: Message): string | undefined {
   return text.trim() === "" ? undefined : text;
 }
 
+const TIMER_FIELDS = [
+  ["deliverTimeMs", MessageConst.TIMER_DELIVER_MS],
+  ["delayTimeMs", MessageConst.TIMER_DELAY_MS],
+  ["delayTimeSec", MessageConst.TIMER_DELAY_SEC],
+] as const;
+
+/** Sets the one 5.x timer property of `message`, if any; throws `TypeError` on two or a bad value. */
+function putTimerProperty(message: Message, props: Map<string, string>): void {
+  let seen: string | undefined;
+  for (const [field, property] of TIMER_FIELDS) {
+    const value = message[field];
+    if (value === undefined) continue;
+    if (seen !== undefined) {
+      throw new TypeError(`Invalid message: both "${seen}" and "${field}" are set`);
+    }
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new TypeError(`Invalid message: "${field}" must be a positive integer, got ${value}`);
+    }
+    seen = field;
+    props.set(property, String(value));
+  }
+}
+
 /**
  * The properties of `message` as sent: user properties, then `KEYS`, `TAGS`,
- * `DELAY`, `WAIT` and `UNIQ_KEY`. Throws `TypeError` on a reserved user name.
+ * `DELAY`, the 5.x timer property, `WAIT` and `UNIQ_KEY`. Throws `TypeError`
+ * on a reserved user name or a bad timer field.
  */
 export function messageProperties(message: Message, uniqKey: string): Map<string, string> {
   const props = new Map<string, string>();
@@ -101,6 +131,7 @@ export function messageProperties(message: Message, uniqKey: string): Map<string
   if (message.delayTimeLevel !== undefined && message.delayTimeLevel > 0) {
     props.set(MessageConst.DELAY, String(message.delayTimeLevel));
   }
+  putTimerProperty(message, props);
   props.set(MessageConst.WAIT, message.waitStoreMsgOk === false ? "false" : "true");
   props.set(MessageConst.UNIQ_KEY, uniqKey);
   return props;

@@ -26,6 +26,7 @@ import type { OffsetStore } from "./offset_store.ts";
 import type { ProcessQueue } from "./process_queue.ts";
 import { addQueueSafely, rebalanceGroup } from "./rebalance.ts";
 import { buildSubscriptionData } from "./subscription.ts";
+import type { SubscriptionExpression } from "./message_selector.ts";
 import type { SubscriptionData } from "./subscription.ts";
 import { compareMessageQueues } from "./message_queue.ts";
 import { subscribeQueues } from "./topic_route.ts";
@@ -100,7 +101,7 @@ export class PullConsumer {
   }
 
   /** Subscribes to `topic` (queues are shared in the group by rebalance). */
-  subscribe(topic: string, expression = "*"): this {
+  subscribe(topic: string, expression: SubscriptionExpression = "*"): this {
     if (this.#assigned !== undefined) {
       throw new MQClientError("Cannot subscribe: queues were assigned", "NOT_STARTED");
     }

@@ -28,6 +28,7 @@ import type { OffsetStore } from "./offset_store.ts";
 import type { ProcessQueue } from "./process_queue.ts";
 import { rebalanceGroup } from "./rebalance.ts";
 import { buildSubscriptionData } from "./subscription.ts";
+import type { SubscriptionExpression } from "./message_selector.ts";
 import type { SubscriptionData } from "./subscription.ts";
 
 const log = getLogger("client.consumer");
@@ -126,7 +127,7 @@ export class PushConsumer {
   }
 
   /** Subscribes to `topic` with a tag expression (`*`, `TagA || TagB`); replaces an earlier one. */
-  subscribe(topic: string, expression = "*"): this {
+  subscribe(topic: string, expression: SubscriptionExpression = "*"): this {
     this.#subscriptions.set(topic, buildSubscriptionData(topic, expression, Date.now()));
     if (this.#state === "running") void this.#instance!.sendHeartbeatToAllBrokers();
     return this;

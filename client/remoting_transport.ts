@@ -36,6 +36,8 @@ function toWireResponse(cmd: RemotingCommand): WireResponse {
 export interface RemotingTransportOptions {
   /** Time allowed to open a connection (default 3000 ms). */
   connectTimeoutMs?: number;
+  /** Connect with TLS, trusting these extra CA certificates (PEM); plain TCP when absent. */
+  tls?: { caCerts?: string[] | undefined } | undefined;
 }
 
 /** A transport over TCP that passes requests from brokers to `onRequest`. */
@@ -45,6 +47,7 @@ export function createRemotingTransport(
 ): ClientTransport {
   const client = new RemotingClient({
     connectTimeoutMs: options.connectTimeoutMs ?? 3000,
+    tls: options.tls,
     onRequest: async (cmd, conn) => {
       const answer = await onRequest(conn.remoteAddress, {
         code: cmd.code,

@@ -159,3 +159,31 @@ export function unregisterClientHeader(
     consumerGroup: group.consumerGroup,
   });
 }
+
+/** Fields of END_TRANSACTION. */
+export interface EndTransactionHeader {
+  producerGroup: string;
+  /** Half message's commit-log offset. */
+  commitLogOffset: number;
+  /** UNIQ_KEY of the message. */
+  msgId: string;
+  /** Half message's queue offset. */
+  tranStateTableOffset: number;
+  /** 0 unknown, 8 commit, 12 rollback. */
+  commitOrRollback: number;
+  transactionId?: string | undefined;
+  fromTransactionCheck: boolean;
+}
+
+/** END_TRANSACTION header, keys in Java's wire order (`transactionId` omitted when absent). */
+export function endTransactionHeader(h: EndTransactionHeader): Record<string, string> {
+  return toExtFields({
+    producerGroup: h.producerGroup,
+    commitLogOffset: h.commitLogOffset,
+    msgId: h.msgId,
+    tranStateTableOffset: h.tranStateTableOffset,
+    commitOrRollback: h.commitOrRollback,
+    transactionId: h.transactionId,
+    fromTransactionCheck: h.fromTransactionCheck,
+  });
+}

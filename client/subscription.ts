@@ -7,6 +7,9 @@
  * @module
  */
 import { javaStringHashCode } from "../common/mod.ts";
+import { compileSqlFilter } from "../common/filter/mod.ts";
+import { toMessageSelector } from "./message_selector.ts";
+import type { ExpressionType, SubscriptionExpression } from "./message_selector.ts";
 
 /** The expression that matches every tag. */
 export const SUB_ALL = "*";
@@ -22,17 +25,23 @@ export interface SubscriptionData {
   readonly codeSet: readonly number[];
   /** Version (client ms timestamp when built); pulls send it as `subVersion`. */
   readonly subVersion: number;
-  /** Always `TAG` here (SQL92 filtering is not supported by this client). */
-  readonly expressionType: "TAG";
+  /** `TAG` or `SQL92` (SQL subscriptions carry no tags; the broker filters them). */
+  readonly expressionType: ExpressionType;
 }
 
-/** Builds the subscription of `topic` to tag `expression` (`*`, empty or `A || B`). */
+/**
+ * Builds the subscription of `topic`: a tag expression (`*`, empty or
+ * `A || B`), or an SQL92 selector, which is parsed here so that a bad
+ * expression fails at `subscribe` (`TypeError`) rather than at the broker.
+ */
 export function buildSubscriptionData(
   topic: string,
-  expression: string | undefined,
+  expression: SubscriptionExpression | undefined,
   subVersion: number,
 ): SubscriptionData {
-  const text = expression?.trim() ?? "";
+  const selector = toMessageSelector(expression);
+  if (selector.type === "SQL92") return buildSqlSubscription(topic, selector.expression, subVersion);
+  const text = selector.expression.trim();
   if (text === "" || text === SUB_ALL) {
     return {
       topic,
@@ -58,11 +67,22 @@ export function buildSubscriptionData(
   };
 }
 
+function buildSqlSubscription(topic: string, sql: string, subVersion: number): SubscriptionData {
+  const text = sql.trim();
+  try {
+    compileSqlFilter(text);
+  } catch (cause) {
+    throw new TypeError(`Invalid SQL92 subscription of "${topic}": ${String(cause)}`, { cause });
+  }
+  return { topic, subString: text, tagsSet: [], codeSet: [], subVersion, expressionType: "SQL92" };
+}
+
 /** Whether a message with `tags` passes `subscription` (exact string match, after the broker's hash filter). */
 export function matchesSubscription(
   subscription: SubscriptionData,
   tags: string | undefined,
 ): boolean {
-  if (subscription.tagsSet.length === 0) return true;
+  // SQL92 is not re-checked on the client, as in Java.
+  if (subscription.expressionType !== "TAG" || subscription.tagsSet.length === 0) return true;
   return tags !== undefined && subscription.tagsSet.includes(tags);
 }
