@@ -12,18 +12,20 @@ const log = getLogger("store");
 
 /** See the module comment. */
 export class WorkerSpareAllocator implements SpareSource {
-  readonly #worker: Worker;
+  #worker: Worker | undefined;
   #pending = false;
   #ready: string | undefined;
   #counter = 0;
   #closed = false;
 
-  /** Starts the allocator worker. */
-  constructor() {
-    this.#worker = new Worker(new URL("./segment_allocator_worker.ts", import.meta.url), {
+  /** The allocator worker, started on first use (never when segments are not warmed). */
+  #start(): Worker {
+    if (this.#worker !== undefined) return this.#worker;
+    const worker = new Worker(new URL("./segment_allocator_worker.ts", import.meta.url), {
       type: "module",
     });
-    this.#worker.onmessage = (event: MessageEvent<{ path: string; error?: string }>) => {
+    this.#worker = worker;
+    worker.onmessage = (event: MessageEvent<{ path: string; error?: string }>) => {
       this.#pending = false;
       if (this.#closed) return;
       if (event.data.error !== undefined) {
@@ -35,13 +37,14 @@ export class WorkerSpareAllocator implements SpareSource {
       }
       this.#ready = event.data.path;
     };
+    return worker;
   }
 
   /** Asks for a spare unless one is ready or being made. */
   want(dir: string, size: number): void {
     if (this.#closed || this.#pending || this.#ready !== undefined) return;
     this.#pending = true;
-    this.#worker.postMessage({ path: `${dir}/.spare-${Date.now()}-${this.#counter++}`, size });
+    this.#start().postMessage({ path: `${dir}/.spare-${Date.now()}-${this.#counter++}`, size });
   }
 
   /** Hands over the ready spare. */
@@ -54,6 +57,6 @@ export class WorkerSpareAllocator implements SpareSource {
   /** Stops the worker. */
   close(): void {
     this.#closed = true;
-    this.#worker.terminate();
+    this.#worker?.terminate();
   }
 }
