@@ -10,8 +10,13 @@
  * @module
  */
 import type { NamesrvConfig } from "../common/config/mod.ts";
-import { type Clock, getLogger, systemClock } from "../common/mod.ts";
-import { type RemotingCommand, type RemotingConnection, RemotingServer } from "../remoting/mod.ts";
+import { type Clock, ConfigError, getLogger, systemClock } from "../common/mod.ts";
+import {
+  type RemotingCommand,
+  type RemotingConnection,
+  RemotingServer,
+  type RemotingServerOptions,
+} from "../remoting/mod.ts";
 import { NamesrvRequestProcessor } from "./namesrv_request_processor.ts";
 import { NamesrvState } from "./namesrv_state.ts";
 
@@ -21,6 +26,19 @@ export interface NamesrvServerOptions {
   config: NamesrvConfig;
   /** Time source; default the system clock. */
   clock?: Clock;
+}
+
+/** TLS of the listener when `tlsEnable`; throws `ConfigError` without certificate and key. */
+function serverTls(config: NamesrvConfig): RemotingServerOptions["tls"] {
+  if (!config.tlsEnable) return undefined;
+  const certFile = config["tls.server.certPath"];
+  const keyFile = config["tls.server.keyPath"];
+  if (certFile === undefined || keyFile === undefined) {
+    throw new ConfigError(
+      "tlsEnable=true needs tls.server.certPath and tls.server.keyPath (PEM files)",
+    );
+  }
+  return { certFile, keyFile };
 }
 
 /** A running (once started) name server. */
@@ -44,6 +62,11 @@ export class NamesrvServer {
       handler: (cmd, conn) => this.#handle(cmd, conn),
       // The transport closes connections idle past serverChannelMaxIdleTimeSeconds (0 = never).
       idleTimeoutMs: options.config.serverChannelMaxIdleTimeSeconds * 1000,
+      maxConnections: options.config.serverMaxConnections,
+      maxInFlight: options.config.serverMaxInFlight,
+      maxWriteBacklogBytes: options.config.serverMaxWriteBacklogBytes,
+      maxFrameBytes: options.config["com.rocketmq.remoting.frameMaxLength"],
+      tls: serverTls(options.config),
       onClose: (conn) => this.#onClose(conn),
       logger: getLogger("namesrv.remoting"),
     });
