@@ -78,6 +78,12 @@ export interface ConsumerRegistration {
 export interface ProducerRegistration {
   /** Topics whose routes must stay fresh. */
   topics(): Iterable<string>;
+  /** CHECK_TRANSACTION_STATE from the broker at `addr` about a half message of this group. */
+  checkTransactionState?(
+    addr: string,
+    message: MessageView,
+    header: Readonly<Record<string, string>>,
+  ): Promise<void>;
 }
 
 let defaultInstanceName: string | undefined;
@@ -404,6 +410,9 @@ export class ClientInstance {
       }
       case RequestCode.CONSUME_MESSAGE_DIRECTLY:
         return await this.#consumeDirectly(group, request);
+      case RequestCode.CHECK_TRANSACTION_STATE:
+        this.#checkTransactionState(from, request);
+        return undefined;
       default:
         return {
           code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
@@ -411,6 +420,29 @@ export class ClientInstance {
           extFields: {},
         };
     }
+  }
+
+  /** Hands a check to the producer of the half message's group (`PGROUP`), in the background. */
+  #checkTransactionState(from: string, request: WireRequest): void {
+    const header = request.extFields ?? {};
+    let message: MessageView | undefined;
+    try {
+      message = request.body === undefined
+        ? undefined
+        : decodeMessageViews(request.body, header.bname ?? "")[0];
+    } catch (cause) {
+      log.warn("Cannot decode the message of a transaction check", { from, cause });
+      return;
+    }
+    const group = message?.properties.get("PGROUP");
+    const producer = group === undefined ? undefined : this.#producers.get(group);
+    if (message === undefined || producer?.checkTransactionState === undefined) {
+      log.warn("Transaction check for no local producer", { from, group });
+      return;
+    }
+    producer.checkTransactionState(from, message, header).catch((cause) =>
+      log.warn("Transaction check failed", { from, group, cause })
+    );
   }
 
   async #consumeDirectly(group: string, request: WireRequest): Promise<WireResponse> {

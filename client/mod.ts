@@ -16,6 +16,15 @@
 export { Producer } from "./producer.ts";
 export type { ProducerOptions, SendOptions, SendResult } from "./producer.ts";
 export type { SendStatus } from "./client_api.ts";
+export { TRANSACTION_STATE_CODE, TransactionProducer } from "./transaction_producer.ts";
+export type {
+  LocalTransactionContext,
+  LocalTransactionState,
+  TransactionListener,
+  TransactionProducerOptions,
+  TransactionSendOptions,
+  TransactionSendResult,
+} from "./transaction_producer.ts";
 export { PushConsumer } from "./push_consumer.ts";
 export type {
   ConsumeContext,
@@ -38,6 +47,8 @@ export type { ClientOptions } from "./client_instance.ts";
 export type { ConsumeFromWhere, MessageModel } from "./heartbeat_data.ts";
 export type { Message, MessageView } from "./message.ts";
 export type { MessageQueue } from "./message_queue.ts";
+export { MessageSelector } from "./message_selector.ts";
+export type { ExpressionType, SubscriptionExpression } from "./message_selector.ts";
 export {
   allocateAveragely,
   allocateAveragelyByCircle,

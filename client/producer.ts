@@ -16,6 +16,7 @@ import {
   encodeProperties,
   getLogger,
   MESSAGE_MAX_BYTES,
+  MessageConst,
   MessageSysFlag,
   validateGroup,
   validateTopic,
@@ -23,7 +24,11 @@ import {
 import { ResponseCode } from "../remoting/mod.ts";
 import type { SendCode, SendResponse, SendStatus } from "./client_api.ts";
 import { acquireClientInstance } from "./client_instance.ts";
-import type { ClientInstance, ClientOptions } from "./client_instance.ts";
+import type {
+  ClientInstance,
+  ClientOptions,
+  ProducerRegistration,
+} from "./client_instance.ts";
 import { MQClientError, MQResponseError } from "./errors.ts";
 import { messageBody, messageProperties } from "./message.ts";
 import type { Message } from "./message.ts";
@@ -104,9 +109,37 @@ interface PreparedSend {
   code: SendCode;
 }
 
+/** Package-internal access to a producer, for `TransactionProducer` (not in `mod.ts`). */
+export interface ProducerInternals {
+  /** The running client instance (throws when not running). */
+  instance(): ClientInstance;
+  /** Sends a half message: `TRAN_MSG` and `PGROUP` set, prepared sysFlag, no delay. */
+  sendHalf(message: Message, options: SendOptions): Promise<SendResult>;
+  /** Adds hooks to what the producer registers with its instance (before `start()`). */
+  extendRegistration(extra: Omit<ProducerRegistration, "topics">): void;
+}
+
+let internalsOf: (producer: Producer) => ProducerInternals;
+
+/** The package-internal access to `producer`. */
+export function producerInternals(producer: Producer): ProducerInternals {
+  return internalsOf(producer);
+}
+
 /** Sends messages; `start()` before use, `shutdown()` after. */
 export class Producer {
+  static {
+    internalsOf = (p) => ({
+      instance: () => p.#running(),
+      sendHalf: (message, options) => p.#sendHalf(message, options),
+      extendRegistration: (extra) => {
+        p.#registrationExtra = extra;
+      },
+    });
+  }
+
   readonly #options: ProducerOptions;
+  #registrationExtra: Omit<ProducerRegistration, "topics"> = {};
   readonly #selector = new RoundRobinQueueSelector(defaultRandom.nextU32());
   readonly #topics = new Set<string>();
   #instance: ClientInstance | undefined;
@@ -133,7 +166,10 @@ export class Producer {
     }
     const instance = acquireClientInstance(this.#options);
     try {
-      instance.registerProducer(this.groupName, { topics: () => this.#topics });
+      instance.registerProducer(this.groupName, {
+        ...this.#registrationExtra,
+        topics: () => this.#topics,
+      });
     } catch (error) {
       await instance.release();
       throw error;
@@ -178,6 +214,18 @@ export class Producer {
     return result!;
   }
 
+  async #sendHalf(message: Message, options: SendOptions): Promise<SendResult> {
+    // Java clears the delay level of transactional messages.
+    const { delayTimeLevel: _ignored, ...rest } = message;
+    const prepared = this.#prepare(rest, [
+      [MessageConst.TRAN_MSG, "true"],
+      [MessageConst.PGROUP, this.groupName],
+    ]);
+    prepared.sysFlag |= MessageSysFlag.TRANSACTION_PREPARED_TYPE;
+    const result = await this.#sendWithRetries(prepared, options, false);
+    return result!;
+  }
+
   /** Sends one message without waiting for the broker (no result, no retry). */
   async sendOneway(message: Message, options: SendOptions = {}): Promise<void> {
     await this.#sendWithRetries(this.#prepare(message), options, true);
@@ -209,12 +257,14 @@ export class Producer {
     }
   }
 
-  #prepare(message: Message): PreparedSend {
+  #prepare(message: Message, system: readonly [string, string][] = []): PreparedSend {
     this.#checkTopic(message.topic);
     let body = messageBody(message);
     this.#checkBody(body);
     const msgId = createUniqueId();
-    const properties = encodeProperties(messageProperties(message, msgId));
+    const props = messageProperties(message, msgId);
+    for (const [name, value] of system) props.set(name, value);
+    const properties = encodeProperties(props);
     let sysFlag = 0;
     if (body.length >= (this.#options.compressBodyOverBytes ?? 4096)) {
       // 4.x producers set only the COMPRESSED bit (type bits 0 = zlib), which every reader understands.
