@@ -8,8 +8,7 @@
  * Runs on: shard worker
  * @module
  */
-import { assert } from "../common/mod.ts";
-import { getLogger } from "../common/mod.ts";
+import { assert, getLogger } from "../common/mod.ts";
 import type { FileHandle, FileIO } from "./file_io.ts";
 import { BLANK_MARKER_BYTES, encodeBlankMarker } from "./_record.ts";
 

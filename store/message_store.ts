@@ -7,9 +7,7 @@
  * Runs on: main thread
  * @module
  */
-import type { Clock } from "../common/mod.ts";
-import { ConfigError } from "../common/mod.ts";
-import { getLogger } from "../common/mod.ts";
+import { BrokerError, type Clock, ConfigError, getLogger } from "../common/mod.ts";
 import { javaStringHashCode } from "./_common.ts";
 import type { FileIO } from "./file_io.ts";
 import { type ShardClient, WorkerShardClient } from "./shard_client.ts";
@@ -76,11 +74,26 @@ function checkLayout(config: StoreConfig): void {
   }
 }
 
+/** Takes the store's `lock` file (flock), so two processes never share a store. */
+function lockStore(config: StoreConfig): Deno.FsFile {
+  Deno.mkdirSync(config.storePathRootDir, { recursive: true });
+  const file = Deno.openSync(`${config.storePathRootDir}/lock`, { create: true, write: true });
+  if (!file.tryLockSync(true)) {
+    file.close();
+    throw new BrokerError(
+      `Cannot open store: "${config.storePathRootDir}" is locked by another process`,
+      { code: "STORE_LOCKED" },
+    );
+  }
+  return file;
+}
+
 /** See the module comment. */
 export class MessageStore {
   readonly config: StoreConfig;
   readonly #shards: ShardClient[];
   readonly #listeners = new Set<ArrivalListener>();
+  #lock: Deno.FsFile | undefined;
   #closed = false;
 
   private constructor(config: StoreConfig, shards: ShardClient[]) {
@@ -91,13 +104,16 @@ export class MessageStore {
   /** Opens (and recovers) every shard. */
   static async open(options: MessageStoreOptions): Promise<MessageStore> {
     const config = resolveStoreConfig(options.config);
-    checkLayout(config);
+    const lock = lockStore(config);
     const shards: ShardClient[] = [];
     const store = new MessageStore(config, shards);
+    store.#lock = lock;
     const sink = (arrivals: MessageArrival[]) => store.#emit(arrivals);
     try {
-      for (let k = 0; k < config.shardCount; k++) {
-        if (options.inProcess === true) {
+      checkLayout(config);
+      const indexes = Array.from({ length: config.shardCount }, (_, k) => k);
+      if (options.inProcess === true) {
+        for (const k of indexes) {
           shards.push(
             new LocalShardClient(config, k, {
               onArrivals: sink,
@@ -105,12 +121,19 @@ export class MessageStore {
               ...(options.io === undefined ? {} : { io: options.io }),
             }),
           );
-        } else {
-          shards.push(await WorkerShardClient.open(config, k, sink));
         }
+      } else {
+        // Shards recover in parallel, each in its own worker.
+        const opened = await Promise.allSettled(
+          indexes.map((k) => WorkerShardClient.open(config, k, sink)),
+        );
+        for (const result of opened) if (result.status === "fulfilled") shards.push(result.value);
+        const failed = opened.find((r) => r.status === "rejected");
+        if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
       }
     } catch (error) {
       await Promise.allSettled(shards.map((s) => s.close()));
+      lock.close();
       throw error;
     }
     return store;
@@ -277,6 +300,8 @@ export class MessageStore {
     this.#closed = true;
     await Promise.all(this.#shards.map((s) => s.close()));
     this.#listeners.clear();
+    this.#lock?.close();
+    this.#lock = undefined;
   }
 
   #queue(topic: string, queueId: number): ShardClient {

@@ -140,7 +140,7 @@ Deno.test("MessageStore with SYNC_FLUSH answers 64 concurrent writers in shared 
   }
 });
 
-Deno.test("MessageStore in-process mode answers MESSAGE_ILLEGAL for an empty put", async () => {
+Deno.test("MessageStore in-process mode answers MESSAGE_ILLEGAL for an empty put and locks its folder", async () => {
   const dir = tempDir();
   const store = await MessageStore.open({
     config: { storePathRootDir: dir, shardCount: 1, ...small },
@@ -158,6 +158,11 @@ Deno.test("MessageStore in-process mode answers MESSAGE_ILLEGAL for an empty put
     );
     equal(await store.getEarliestMessageTime() > 0, true);
     equal(await store.lookMessageByOffset(2 ** 50), undefined);
+    const second = MessageStore.open({
+      config: { storePathRootDir: dir, shardCount: 1, ...small },
+      inProcess: true,
+    });
+    await rejects(second, (error: unknown) => (error as { code?: string }).code === "STORE_LOCKED");
   } finally {
     await store.close();
     await Deno.remove(dir, { recursive: true });

@@ -10,9 +10,7 @@
  * Runs on: shard worker | main thread (in-process shards, tests)
  * @module
  */
-import type { Clock } from "../common/mod.ts";
-import { systemClock } from "../common/mod.ts";
-import { getLogger } from "../common/mod.ts";
+import { type Clock, getLogger, systemClock } from "../common/mod.ts";
 import { CommitLog, type SpareSource } from "./commit_log.ts";
 import { readCheckpoint } from "./checkpoint.ts";
 import { type FileIO, nodeFileIO } from "./file_io.ts";

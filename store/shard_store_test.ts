@@ -7,8 +7,7 @@
  * @module
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { tagsHashCode } from "../common/mod.ts";
-import { ManualClock } from "../common/mod.ts";
+import { ManualClock, tagsHashCode } from "../common/mod.ts";
 import { ShardStore } from "./shard_store.ts";
 import {
   config,
