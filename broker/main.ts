@@ -92,6 +92,13 @@ async function main(args: string[]): Promise<number> {
       port: httpPort,
       hostname: httpBindAddress,
       brokerInfo: { namesrvAddr: namesrvAddr ?? "" },
+      auth: {
+        token: broker.settings.httpAuthToken ?? undefined,
+        basic: broker.settings.httpBasicAuth ?? undefined,
+      },
+    }).catch(async (error) => {
+      await broker.close();
+      throw error;
     });
     if (http !== undefined) {
       log.info("Admin HTTP listening", { address: `${httpBindAddress}:${http.port}` });

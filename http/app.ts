@@ -41,12 +41,15 @@ import {
   validationHook,
 } from "./schemas.ts";
 import type { StatsSampler } from "./stats_sampler.ts";
+import { type AdminAuth, adminAuth, authEnabled } from "./admin_auth.ts";
 
 /** What the app needs. */
 export interface AdminAppOptions {
   controller: BrokerController;
   sampler: StatsSampler;
   brokerInfo?: BrokerInfo;
+  /** Credentials every route requires; absent = open. */
+  auth?: AdminAuth | undefined;
 }
 
 function chartSeries(sampler: StatsSampler) {
@@ -158,6 +161,7 @@ function messageRoutes(app: Hono, options: AdminAppOptions): void {
 export function createAdminApp(options: AdminAppOptions): Hono {
   const app = new Hono();
   app.onError(handleError);
+  if (authEnabled(options.auth)) app.use("*", adminAuth(options.auth));
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
   apiRoutes(app, options);
   groupRoutes(app, options.controller);

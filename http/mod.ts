@@ -14,6 +14,8 @@
 export { startAdminHttp } from "./start_admin_http.ts";
 export type { AdminHttp, StartAdminHttpOptions } from "./start_admin_http.ts";
 export { createAdminApp } from "./app.ts";
+export { adminAuth, assertSafeExposure, isAuthorized } from "./admin_auth.ts";
+export type { AdminAuth } from "./admin_auth.ts";
 export type { AdminAppOptions } from "./app.ts";
 export { StatsSampler } from "./stats_sampler.ts";
 export type { StatsPoint, StatsSamplerOptions } from "./stats_sampler.ts";

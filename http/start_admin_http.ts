@@ -11,6 +11,7 @@ import { getLogger } from "../common/mod.ts";
 import type { BrokerInfo } from "./admin_views.ts";
 import { createAdminApp } from "./app.ts";
 import { StatsSampler } from "./stats_sampler.ts";
+import { type AdminAuth, assertSafeExposure } from "./admin_auth.ts";
 
 const log = getLogger("http");
 
@@ -24,6 +25,8 @@ export interface StartAdminHttpOptions {
   brokerInfo?: BrokerInfo;
   /** Stats sampling period (default 5000 ms). */
   sampleIntervalMs?: number;
+  /** Credentials required; without them only a loopback `hostname` is allowed. */
+  auth?: AdminAuth | undefined;
 }
 
 /** A running admin HTTP server. */
@@ -36,8 +39,13 @@ export interface AdminHttp {
   close(): Promise<void>;
 }
 
-/** Starts the admin HTTP server; resolves once it listens. */
+/**
+ * Starts the admin HTTP server; resolves once it listens. Throws `ConfigError` when bound
+ * beyond loopback without `auth`.
+ */
 export async function startAdminHttp(options: StartAdminHttpOptions): Promise<AdminHttp> {
+  const hostname = options.hostname ?? "127.0.0.1";
+  assertSafeExposure(hostname, options.auth);
   const sampler = new StatsSampler(options.controller, {
     ...(options.sampleIntervalMs === undefined ? {} : { intervalMs: options.sampleIntervalMs }),
   });
@@ -45,8 +53,8 @@ export async function startAdminHttp(options: StartAdminHttpOptions): Promise<Ad
     controller: options.controller,
     sampler,
     ...(options.brokerInfo === undefined ? {} : { brokerInfo: options.brokerInfo }),
+    auth: options.auth,
   });
-  const hostname = options.hostname ?? "127.0.0.1";
   const { promise: listening, resolve } = Promise.withResolvers<number>();
   const server = Deno.serve({
     hostname,
