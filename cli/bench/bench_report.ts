@@ -19,6 +19,8 @@ export interface BrokerUsage {
   rssKiBAfter: number;
   /** Largest RSS seen by the once-per-second samples. */
   rssKiBMax: number;
+  /** Largest anonymous RSS (without mapped files such as a Java commit log) seen. */
+  rssAnonKiBMax: number;
 }
 
 /** The summary of one run (`--json` prints exactly this). */
@@ -118,7 +120,9 @@ export function formatSummary(summary: BenchSummary): string {
         `RSS ${fixed(broker.rssKiBBefore / 1024, 1)} -> ${
           fixed(broker.rssKiBAfter / 1024, 1)
         } MiB ` +
-        `(max ${fixed(broker.rssKiBMax / 1024, 1)} MiB)`,
+        `(max ${fixed(broker.rssKiBMax / 1024, 1)} MiB, anonymous max ${
+          fixed(broker.rssAnonKiBMax / 1024, 1)
+        } MiB)`,
     );
   }
   return `${lines.join("\n")}\n`;

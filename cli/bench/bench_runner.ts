@@ -35,6 +35,7 @@ class BrokerWatch {
   readonly #sampler: ProcessSampler | undefined;
   #before: ProcessSample | undefined;
   #maxRssKiB = 0;
+  #maxAnonKiB = 0;
 
   constructor(sampler: ProcessSampler | undefined) {
     this.#sampler = sampler;
@@ -43,11 +44,14 @@ class BrokerWatch {
   async begin(): Promise<void> {
     this.#before = await this.#sampler?.sample();
     this.#maxRssKiB = this.#before?.rssKiB ?? 0;
+    this.#maxAnonKiB = this.#before?.rssAnonKiB ?? 0;
   }
 
   async poll(): Promise<void> {
     const sample = await this.#sampler?.sample().catch(() => undefined);
-    if (sample !== undefined) this.#maxRssKiB = Math.max(this.#maxRssKiB, sample.rssKiB);
+    if (sample === undefined) return;
+    this.#maxRssKiB = Math.max(this.#maxRssKiB, sample.rssKiB);
+    this.#maxAnonKiB = Math.max(this.#maxAnonKiB, sample.rssAnonKiB);
   }
 
   async end(messages: number): Promise<BrokerUsage | undefined> {
@@ -61,6 +65,7 @@ class BrokerWatch {
       rssKiBBefore: this.#before.rssKiB,
       rssKiBAfter: after.rssKiB,
       rssKiBMax: Math.max(this.#maxRssKiB, after.rssKiB),
+      rssAnonKiBMax: Math.max(this.#maxAnonKiB, after.rssAnonKiB),
     };
   }
 }

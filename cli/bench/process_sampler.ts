@@ -13,6 +13,8 @@ export interface ProcessSample {
   cpuUs: number;
   /** Resident set size in KiB. */
   rssKiB: number;
+  /** Anonymous part of the RSS (heap, stacks; not mapped files) in KiB; 0 when unknown. */
+  rssAnonKiB: number;
 }
 
 /**
@@ -33,9 +35,12 @@ export function parseProcStat(
   return { utimeTicks, stimeTicks };
 }
 
-/** `VmRSS` in KiB from the text of `/proc/<pid>/status`, or undefined when absent. */
-export function parseVmRssKiB(text: string): number | undefined {
-  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(text);
+/**
+ * A `kB` field of `/proc/<pid>/status` (`VmRSS` by default, or `RssAnon`,
+ * `RssFile`, ...) in KiB, or undefined when absent.
+ */
+export function parseVmRssKiB(text: string, field = "VmRSS"): number | undefined {
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, "m").exec(text);
   return match === null ? undefined : Number(match[1]);
 }
 
@@ -87,6 +92,7 @@ export class ProcessSampler {
     return {
       cpuUs: (ticks.utimeTicks + ticks.stimeTicks) * 1_000_000 / this.#ticksPerSecond,
       rssKiB: parseVmRssKiB(status) ?? 0,
+      rssAnonKiB: parseVmRssKiB(status, "RssAnon") ?? 0,
     };
   }
 }

@@ -25,14 +25,17 @@ Deno.test("parseProcStat() returns undefined when the text is not a stat line", 
 });
 
 Deno.test("parseVmRssKiB() reads VmRSS when present and undefined when absent", () => {
-  const status = "Name:\tdeno\nVmPeak:\t  999 kB\nVmRSS:\t   51234 kB\nThreads:\t9\n";
+  const status =
+    "Name:\tdeno\nVmPeak:\t  999 kB\nVmRSS:\t   51234 kB\nRssAnon:\t   40000 kB\nThreads:\t9\n";
   assert.equal(parseVmRssKiB(status), 51234);
+  assert.equal(parseVmRssKiB(status, "RssAnon"), 40000);
+  assert.equal(parseVmRssKiB(status, "RssFile"), undefined);
   assert.equal(parseVmRssKiB("Name:\tkthreadd\n"), undefined);
 });
 
 Deno.test("cpuUsPerMessage() divides the CPU delta by the count when messages were counted", () => {
-  const before = { cpuUs: 1_000_000, rssKiB: 1 };
-  const after = { cpuUs: 1_500_000, rssKiB: 1 };
+  const before = { cpuUs: 1_000_000, rssKiB: 1, rssAnonKiB: 1 };
+  const after = { cpuUs: 1_500_000, rssKiB: 1, rssAnonKiB: 1 };
   assert.equal(cpuUsPerMessage(before, after, 100_000), 5);
   assert.equal(cpuUsPerMessage(before, after, 0), undefined);
 });
@@ -50,6 +53,7 @@ Deno.test({
     assert.ok(spin > 0);
     assert.ok(after.cpuUs >= before.cpuUs);
     assert.ok(after.rssKiB > 1000, `rss ${after.rssKiB} KiB`);
+    assert.ok(after.rssAnonKiB > 0 && after.rssAnonKiB <= after.rssKiB);
   },
 });
 

@@ -21,6 +21,8 @@ export interface StartupSummary {
   startupMs: number | undefined;
   /** RSS 3 s after the first accept, KiB. */
   rssKiBIdle: number | undefined;
+  /** Anonymous part of `rssKiBIdle`, KiB. */
+  rssAnonKiBIdle: number | undefined;
   pid: number;
   exitCode: number | undefined;
 }
@@ -85,12 +87,15 @@ export async function runStartup(options: BenchOptions): Promise<StartupSummary>
   void child.status.then((status) => exitCode = status.code);
   let startupMs: number | undefined;
   let rssKiBIdle: number | undefined;
+  let rssAnonKiBIdle: number | undefined;
   try {
     const deadline = spawnedAt + options.durationSec * 1000;
     if (await waitAccepting(port, deadline, () => exitCode !== undefined)) {
       startupMs = Math.round((performance.now() - spawnedAt) * 10) / 10;
       await sleep(3000);
-      rssKiBIdle = (await ProcessSampler.open(child.pid).then((s) => s.sample())).rssKiB;
+      const idle = await ProcessSampler.open(child.pid).then((sampler) => sampler.sample());
+      rssKiBIdle = idle.rssKiB;
+      rssAnonKiBIdle = idle.rssAnonKiB;
     }
   } finally {
     exitCode = await stopChild(child);
@@ -102,6 +107,7 @@ export async function runStartup(options: BenchOptions): Promise<StartupSummary>
     port,
     startupMs,
     rssKiBIdle,
+    rssAnonKiBIdle,
     pid: child.pid,
     exitCode,
   };
