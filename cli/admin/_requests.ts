@@ -8,6 +8,7 @@
  * @module
  */
 import { BrokerError, decodeStoredMessages, type MessageExt } from "../../common/mod.ts";
+import { type SessionCredentials, signRequest } from "../../common/acl/mod.ts";
 import {
   createRequest,
   parseJavaJson,
@@ -82,14 +83,24 @@ function connections(list: unknown): Connection[] {
 export class AdminRequests {
   readonly #client: RemotingClient;
   readonly #timeoutMs: number;
+  readonly #credentials: SessionCredentials | undefined;
 
-  /** Creates the requester; connections open on first use. */
-  constructor(options: { timeoutMs: number }) {
+  /** Creates the requester; connections open on first use. Requests are signed with `credentials`. */
+  constructor(options: { timeoutMs: number; credentials?: SessionCredentials | undefined }) {
     this.#timeoutMs = options.timeoutMs;
+    this.#credentials = options.credentials;
     this.#client = new RemotingClient({
       connectTimeoutMs: options.timeoutMs,
       requestTimeoutMs: options.timeoutMs,
     });
+  }
+
+  /** Signs last (when credentials are set), then sends. */
+  #invoke(addr: string, request: RemotingCommand): Promise<RemotingCommand> {
+    const signed = this.#credentials === undefined
+      ? request
+      : signRequest(request, this.#credentials);
+    return this.#client.invoke(addr, signed, this.#timeoutMs);
   }
 
   async #call(
@@ -97,7 +108,7 @@ export class AdminRequests {
     request: RemotingCommand,
     what: string,
   ): Promise<RemotingCommand> {
-    const response = await this.#client.invoke(addr, request, this.#timeoutMs);
+    const response = await this.#invoke(addr, request);
     if (response.code !== ResponseCode.SUCCESS) throw new AdminResponseError(addr, response, what);
     return response;
   }
@@ -271,7 +282,7 @@ export class AdminRequests {
         expressionType: "TAG",
       },
     });
-    const response = await this.#client.invoke(addr, request, this.#timeoutMs);
+    const response = await this.#invoke(addr, request);
     if (response.code === ResponseCode.SUCCESS) {
       return decodeStoredMessages(response.body ?? new Uint8Array(), { uncompress: true });
     }

@@ -13,6 +13,8 @@ import type { AdminCommand, AdminContext, AdminIo, BrokerAddr, OptionValues } fr
 import { intOption } from "./_command.ts";
 import { AdminRequests } from "./_requests.ts";
 import { ADMIN_COMMANDS } from "./commands.ts";
+import type { SessionCredentials } from "../../common/acl/mod.ts";
+import { CREDENTIAL_OPTIONS, resolveCredentials } from "./_credentials.ts";
 
 /** Options every command accepts. */
 const COMMON_OPTIONS = {
@@ -21,13 +23,14 @@ const COMMON_OPTIONS = {
     description: "Name server address list, eg: 127.0.0.1:9876;192.168.0.1:9876",
   },
   timeoutMs: { description: "Time allowed per request in ms (default 3000)" },
+  ...CREDENTIAL_OPTIONS,
   help: { short: "h", type: "boolean", description: "Print help" },
 } as const;
 
 /** Options of `runMqadmin`. */
 export interface RunMqadminOptions {
   io: AdminIo;
-  /** Environment lookup for `NAMESRV_ADDR`; default none. */
+  /** Environment lookup (`NAMESRV_ADDR`, `ROCKETMQ_ACCESS_KEY`, `ROCKETMQ_SECRET_KEY`, `ROCKETMQ_HOME`); default none. */
   env?: (name: string) => string | undefined;
   /** Commands to offer; default every command. */
   commands?: readonly AdminCommand[];
@@ -98,13 +101,19 @@ class Context implements AdminContext {
   readonly io: AdminIo;
   readonly namesrvAddr: string;
   readonly timeoutMs: number;
+  readonly #credentials: SessionCredentials | undefined;
   #admin: AdminClient | undefined;
   #requests: AdminRequests | undefined;
 
-  constructor(io: AdminIo, namesrvAddr: string, timeoutMs: number) {
+  constructor(
+    io: AdminIo,
+    namesrvAddr: string,
+    options: { timeoutMs: number; credentials: SessionCredentials | undefined },
+  ) {
     this.io = io;
     this.namesrvAddr = namesrvAddr;
-    this.timeoutMs = timeoutMs;
+    this.timeoutMs = options.timeoutMs;
+    this.#credentials = options.credentials;
   }
 
   async admin(): Promise<AdminClient> {
@@ -116,6 +125,7 @@ class Context implements AdminContext {
         namesrvAddr: this.namesrvAddr,
         instanceName: "mqadmin",
         requestTimeoutMs: this.timeoutMs,
+        ...(this.#credentials === undefined ? {} : { credentials: this.#credentials }),
       });
       await this.#admin.start();
     }
@@ -123,7 +133,10 @@ class Context implements AdminContext {
   }
 
   requests(): AdminRequests {
-    this.#requests ??= new AdminRequests({ timeoutMs: this.timeoutMs });
+    this.#requests ??= new AdminRequests({
+      timeoutMs: this.timeoutMs,
+      credentials: this.#credentials,
+    });
     return this.#requests;
   }
 
@@ -191,7 +204,8 @@ export async function runMqadmin(
       ? values.namesrvAddr
       : options.env?.("NAMESRV_ADDR") ?? "";
     const timeoutMs = intOption(values, "timeoutMs", { fallback: 3000, min: 1, max: 600_000 });
-    ctx = new Context(io, namesrv, timeoutMs);
+    const credentials = resolveCredentials(values, { env: options.env });
+    ctx = new Context(io, namesrv, { timeoutMs, credentials });
     return await command.run(ctx, values);
   } catch (error) {
     const code = exitCodeFor(error);
