@@ -38,9 +38,9 @@ export class Checkpointer {
     this.#checkpoint = new Checkpoint(ctx.io, `${ctx.dir}/checkpoint`);
   }
 
-  /** Whether the flush worker is busy (periodic work then waits for the next tick). */
+  /** Whether a flush or checkpoint is under way (periodic work then waits for the next tick). */
   get busy(): boolean {
-    return this.#flusher?.busy ?? false;
+    return this.#running || (this.#flusher?.busy ?? false);
   }
 
   /** New queues exist: write the registry at the next checkpoint. */
@@ -126,13 +126,18 @@ export class Checkpointer {
       log.error("Checkpoint failed", { shard: this.#ctx.shard, error });
     };
     this.#running = true;
-    flusher.sync(paths, (error) => {
-      if (error !== undefined || this.#closed) return fail(error ?? "closed");
+    const step = (stepPaths: readonly string[], next: () => void) => {
+      const started = flusher.sync(stepPaths, (error) => {
+        if (error !== undefined || this.#closed) fail(error ?? "closed");
+        else next();
+      });
+      if (!started) fail("flusher busy");
+    };
+    step(paths, () => {
       commitLog.markFlushed(safe);
       for (const [cq, token] of tokens) cq.markSynced(token);
       if (indexFlush !== undefined) indexFlush.file.writeHeader(indexFlush.header);
-      flusher.sync(indexFlush === undefined ? [] : [indexFlush.file.path], (error) => {
-        if (error !== undefined || this.#closed) return fail(error ?? "closed");
+      step(indexFlush === undefined ? [] : [indexFlush.file.path], () => {
         const data = {
           safeOffset: safe,
           physicMsgTimestamp: ts,
@@ -140,8 +145,7 @@ export class Checkpointer {
           indexMsgTimestamp: ts,
         };
         this.#checkpoint.writeNoSync(data);
-        flusher.sync([this.#checkpoint.path], (error) => {
-          if (error !== undefined || this.#closed) return fail(error ?? "closed");
+        step([this.#checkpoint.path], () => {
           this.#running = false;
           this.#checkpointedOffset = Math.max(this.#checkpointedOffset, safe);
           if (registry !== undefined && epoch === this.#registryEpoch) {

@@ -204,3 +204,40 @@ Deno.test("MessageStore.deleteTopics() removes consume queues for good, also aft
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("MessageStore shard workers keep checkpointing off-thread while puts continue", async () => {
+  const dir = tempDir();
+  const store = await MessageStore.open({
+    config: {
+      storePathRootDir: dir,
+      shardCount: 1,
+      ...small,
+      flushIntervalCommitLog: 20,
+      flushIntervalConsumeQueue: 50,
+      flushCommitLogLeastPages: 0,
+    },
+  });
+  const safeOffset = async () => {
+    const bytes = await Deno.readFile(`${dir}/shard-0/checkpoint`);
+    return new DataView(bytes.buffer).getFloat64(8);
+  };
+  try {
+    const records = makeRecord({ topic: "C", body: new Uint8Array(512) });
+    let advanced = 0;
+    const start = await safeOffset();
+    for (let round = 0; round < 200 && advanced < 3; round++) {
+      await Promise.all(
+        Array.from({ length: 64 }, () => store.putMessage({ topic: "C", queueId: 0, records })),
+      );
+      await new Promise((r) => setTimeout(r, 10));
+      const now = await safeOffset();
+      if (now > start) advanced++;
+    }
+    ok(advanced >= 3, "the checkpoint's safe offset advances while writing");
+    const [stats] = await store.stats();
+    ok(stats!.commitLogFlushedOffset > 0, "the off-thread flush advances the flushed offset");
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -239,19 +239,22 @@ export class ShardStore {
     const { config, clock, commitLog } = this.#ctx;
     const mono = clock.monotonic();
     const s = this.#state;
-    const busy = this.#checkpointer.busy;
-    if (mono - s.lastCommitFlushMs >= config.flushIntervalCommitLog && !busy) {
-      s.lastCommitFlushMs = mono;
-      const dirty = commitLog.maxOffset - commitLog.flushedOffset;
-      const thorough = mono - s.lastThoroughMs >= config.flushCommitLogThoroughInterval;
-      if (thorough || dirty >= config.flushCommitLogLeastPages * 4096) {
-        if (thorough) s.lastThoroughMs = mono;
-        this.#checkpointer.flushCommitLog();
+    // One flush job at a time; a due checkpoint goes first (it also syncs the log), so a
+    // stream of long commit-log flushes can never starve it.
+    if (!this.#checkpointer.busy) {
+      if (mono - s.lastCheckpointMs >= config.flushIntervalConsumeQueue) {
+        s.lastCheckpointMs = mono;
+        s.lastCommitFlushMs = mono;
+        this.#checkpointer.checkpoint();
+      } else if (mono - s.lastCommitFlushMs >= config.flushIntervalCommitLog) {
+        s.lastCommitFlushMs = mono;
+        const dirty = commitLog.maxOffset - commitLog.flushedOffset;
+        const thorough = mono - s.lastThoroughMs >= config.flushCommitLogThoroughInterval;
+        if (thorough || dirty >= config.flushCommitLogLeastPages * 4096) {
+          if (thorough) s.lastThoroughMs = mono;
+          this.#checkpointer.flushCommitLog();
+        }
       }
-    }
-    if (mono - s.lastCheckpointMs >= config.flushIntervalConsumeQueue && !busy) {
-      s.lastCheckpointMs = mono;
-      this.#checkpointer.checkpoint();
     }
     if (mono - s.lastRetentionMs >= config.cleanResourceInterval) {
       s.lastRetentionMs = mono;
