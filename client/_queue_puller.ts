@@ -45,6 +45,8 @@ export interface PullerHost {
   commitOffset(mq: MessageQueue): number | undefined;
   /** True while `pq` holds too much unacknowledged data. */
   flowControlled(pq: ProcessQueue): boolean;
+  /** A wait before the next pull of `mq` (orderly queues whose lock is not held); 0 = none. */
+  pullDelayMs?(mq: MessageQueue): number;
   /** Messages that passed the tag re-check (already in `pq`). */
   onMessages(mq: MessageQueue, pq: ProcessQueue, messages: MessageView[]): void;
   /** The broker said the offset was illegal; pulling continues from `nextOffset`. */
@@ -95,6 +97,11 @@ export class QueuePuller {
     while (!this.pq.dropped && !signal.aborted) {
       if (this.#host.flowControlled(this.pq)) {
         await sleep(PULL_DELAY_ON_FLOW_CONTROL_MS, signal);
+        continue;
+      }
+      const delayMs = this.#host.pullDelayMs?.(this.mq) ?? 0;
+      if (delayMs > 0) {
+        await sleep(delayMs, signal);
         continue;
       }
       try {

@@ -32,6 +32,11 @@ export type {
   MessageListener,
   PushConsumerOptions,
 } from "./push_consumer.ts";
+export type {
+  ConsumeOrderlyContext,
+  ConsumeOrderlyStatus,
+  MessageListenerOrderly,
+} from "./consume_orderly.ts";
 export { PullConsumer } from "./pull_consumer.ts";
 export type { PullConsumerOptions } from "./pull_consumer.ts";
 export { AdminClient } from "./admin_client.ts";

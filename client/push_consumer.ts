@@ -1,16 +1,20 @@
 /**
- * PushConsumer (Java `DefaultMQPushConsumer`, concurrent mode): subscribes
- * with tag expressions, shares queues with the group (clustering, offsets on
- * the broker) or takes them all (broadcasting, offsets in a local file),
- * long-polls each owned queue, runs the listener with bounded concurrency,
- * sends failed messages back for redelivery, and commits the smallest
- * unacknowledged offset of each queue.
+ * PushConsumer (Java `DefaultMQPushConsumer`): subscribes with tag or SQL92
+ * expressions, shares queues with the group (clustering, offsets on the
+ * broker) or takes them all (broadcasting, offsets in a local file),
+ * long-polls each owned queue, and consumes either concurrently
+ * (`_consume_concurrently.ts`: failed messages are sent back for
+ * redelivery) or in order (`consume_orderly.ts`: queues locked on the broker
+ * with `_queue_locks.ts`, failures suspend the queue), committing the
+ * smallest unacknowledged offset of each queue.
  *
  * Runs on: main thread
  * @module
  */
 import { getLogger, retryTopic, validateGroup } from "../common/mod.ts";
-import { Semaphore, sleep } from "./_async.ts";
+import { ConsumeConcurrentlyService, sendMessageBack } from "./_consume_concurrently.ts";
+import type { ConsumeContext, MessageListener } from "./_consume_concurrently.ts";
+import { QueueLocks } from "./_queue_locks.ts";
 import { QueuePuller } from "./_queue_puller.ts";
 import type { PullerHost, PullSettings } from "./_queue_puller.ts";
 import { computeStartOffset } from "./_start_offset.ts";
@@ -18,9 +22,12 @@ import { allocateStrategy } from "./allocate_strategy.ts";
 import type { AllocateStrategy, AllocateStrategyName } from "./allocate_strategy.ts";
 import { acquireClientInstance } from "./client_instance.ts";
 import type { ClientInstance, ClientOptions } from "./client_instance.ts";
+import { ConsumeOrderlyService } from "./consume_orderly.ts";
+import type { MessageListenerOrderly } from "./consume_orderly.ts";
 import { MQClientError } from "./errors.ts";
 import type { ConsumeFromWhere, ConsumerData, MessageModel } from "./heartbeat_data.ts";
 import type { MessageView } from "./message.ts";
+import type { SubscriptionExpression } from "./message_selector.ts";
 import { messageQueueKey } from "./message_queue.ts";
 import type { MessageQueue } from "./message_queue.ts";
 import { LocalFileOffsetStore, RemoteBrokerOffsetStore } from "./offset_store.ts";
@@ -28,30 +35,15 @@ import type { OffsetStore } from "./offset_store.ts";
 import type { ProcessQueue } from "./process_queue.ts";
 import { rebalanceGroup } from "./rebalance.ts";
 import { buildSubscriptionData } from "./subscription.ts";
-import type { SubscriptionExpression } from "./message_selector.ts";
+import { checkSubscriptionsInBroker } from "./_check_client_config.ts";
 import type { SubscriptionData } from "./subscription.ts";
+
+export type { ConsumeContext, ConsumeResult, MessageListener } from "./_consume_concurrently.ts";
 
 const log = getLogger("client.consumer");
 
-/** Delay before a batch is consumed again locally when sending it back failed. */
-const RECONSUME_LATER_LOCAL_MS = 5000;
-
-/** What a listener says about a batch. */
-export type ConsumeResult = "CONSUME_SUCCESS" | "RECONSUME_LATER";
-
-/** Context of one listener call. */
-export interface ConsumeContext {
-  /** The queue the batch came from. */
-  readonly messageQueue: MessageQueue;
-  /** Delay level for redelivery when the result is `RECONSUME_LATER`; 0 lets the broker decide. */
-  delayLevelWhenNextConsume: number;
-}
-
-/** Consumes a batch; return (or resolve) `RECONSUME_LATER` or throw to have it redelivered. */
-export type MessageListener = (
-  messages: MessageView[],
-  context: ConsumeContext,
-) => ConsumeResult | void | Promise<ConsumeResult | void>;
+/** Pause of a queue's pulls while its orderly lock is not held (Java waits 3 s). */
+const PULL_DELAY_WHEN_NOT_LOCKED_MS = 1000;
 
 /** Push consumer settings (defaults are Java's). */
 export interface PushConsumerOptions extends ClientOptions {
@@ -81,12 +73,20 @@ export interface PushConsumerOptions extends ClientOptions {
   pullIntervalMs?: number;
   /** How long the broker may hold a pull with no message (default 15 000 ms). */
   suspendTimeoutMs?: number;
-  /** Deliveries before a message goes to the dead-letter queue (default 16). */
+  /** Redeliveries before a message goes to the dead-letter queue (default 16). */
   maxReconsumeTimes?: number;
+  /** Consume each queue in order, one batch at a time, under a broker lock (default false). */
+  orderly?: boolean;
+  /** Orderly mode: pause after a failed batch (default 1000 ms). */
+  suspendCurrentQueueTimeMillis?: number;
+  /** Orderly mode: lock renewal period (default 20 000 ms). */
+  lockRenewIntervalMs?: number;
   /** Folder of broadcasting offset files (default `./.rocketmq_offsets`). */
   offsetStoreDir?: string;
   /** The listener (or set it with `registerMessageListener`). */
   listener?: MessageListener;
+  /** The orderly listener (sets `orderly`; or use `registerMessageListenerOrderly`). */
+  orderlyListener?: MessageListenerOrderly;
 }
 
 /** Receives messages through a listener; `subscribe`, then `start()`, then `shutdown()`. */
@@ -94,11 +94,13 @@ export class PushConsumer {
   readonly #options: PushConsumerOptions;
   readonly #subscriptions = new Map<string, SubscriptionData>();
   readonly #pullers = new Map<string, QueuePuller>();
-  readonly #consuming = new Set<Promise<void>>();
   readonly #abort = new AbortController();
   readonly #strategy: AllocateStrategy;
-  readonly #limiter: Semaphore;
   #listener: MessageListener | undefined;
+  #orderlyListener: MessageListenerOrderly | undefined;
+  #concurrently: ConsumeConcurrentlyService | undefined;
+  #orderly: ConsumeOrderlyService | undefined;
+  #locks: QueueLocks | undefined;
   #instance: ClientInstance | undefined;
   #offsetStore: OffsetStore | undefined;
   #state: "created" | "running" | "closed" = "created";
@@ -111,9 +113,14 @@ export class PushConsumer {
     }
     this.#options = options;
     this.#listener = options.listener;
+    this.#orderlyListener = options.orderlyListener;
     const strategy = options.allocateStrategy ?? "AVG";
     this.#strategy = typeof strategy === "string" ? allocateStrategy(strategy) : strategy;
-    this.#limiter = new Semaphore(options.consumeConcurrency ?? 20);
+  }
+
+  /** Whether queues are consumed in order (`orderly` option or an orderly listener). */
+  get orderly(): boolean {
+    return this.#options.orderly === true || this.#orderlyListener !== undefined;
   }
 
   /** The consumer group. */
@@ -126,7 +133,11 @@ export class PushConsumer {
     return this.#options.messageModel ?? "CLUSTERING";
   }
 
-  /** Subscribes to `topic` with a tag expression (`*`, `TagA || TagB`); replaces an earlier one. */
+  /**
+   * Subscribes to `topic` with a tag expression (`*`, `TagA || TagB`), an
+   * SQL92 filter (`{ sql: "a > 5" }` or `MessageSelector.bySql`); replaces an
+   * earlier one. Throws `TypeError` on SQL that does not parse.
+   */
   subscribe(topic: string, expression: SubscriptionExpression = "*"): this {
     this.#subscriptions.set(topic, buildSubscriptionData(topic, expression, Date.now()));
     if (this.#state === "running") void this.#instance!.sendHeartbeatToAllBrokers();
@@ -139,9 +150,14 @@ export class PushConsumer {
     if (this.#state === "running") this.#instance!.rebalanceSoon();
   }
 
-  /** Sets the listener (before `start()`). */
+  /** Sets the concurrent listener (before `start()`). */
   registerMessageListener(listener: MessageListener): void {
     this.#listener = listener;
+  }
+
+  /** Sets an orderly listener (before `start()`); the consumer becomes orderly. */
+  registerMessageListenerOrderly(listener: MessageListenerOrderly): void {
+    this.#orderlyListener = listener;
   }
 
   /** Queues this consumer owns now. */
@@ -154,7 +170,7 @@ export class PushConsumer {
     if (this.#state !== "created") {
       throw new MQClientError("Cannot start consumer: already started", "NOT_STARTED");
     }
-    if (this.#listener === undefined) {
+    if (this.#listener === undefined && this.#orderlyListener === undefined) {
       throw new MQClientError("Cannot start consumer: no message listener", "NOT_STARTED");
     }
     if (this.#subscriptions.size === 0) {
@@ -174,6 +190,7 @@ export class PushConsumer {
     this.#instance = instance;
     this.#offsetStore = this.#createOffsetStore(instance);
     await this.#offsetStore.load();
+    this.#createConsumeService(instance);
     this.#state = "running";
     instance.start();
     for (const topic of this.#subscriptions.keys()) {
@@ -181,8 +198,56 @@ export class PushConsumer {
         log.warn("No route yet", { topic, cause })
       );
     }
+    try {
+      await checkSubscriptionsInBroker(instance, this.groupName, this.#subscriptions.values());
+    } catch (error) {
+      await this.shutdown();
+      throw error;
+    }
+    this.#locks?.start();
     await instance.sendHeartbeatToAllBrokers();
     await this.#rebalance();
+  }
+
+  #createConsumeService(instance: ClientInstance): void {
+    const o = this.#options;
+    const store = this.#offsetStore!;
+    const common = {
+      instance,
+      group: this.groupName,
+      messageModel: this.messageModel,
+      signal: this.#abort.signal,
+      batchSize: o.consumeMessageBatchMaxSize ?? 1,
+      maxReconsumeTimes: o.maxReconsumeTimes ?? 16,
+      commit: (mq: MessageQueue, offset: number) => store.updateOffset(mq, offset, !this.orderly),
+    };
+    if (!this.orderly) {
+      const listener = this.#listener!;
+      this.#concurrently = new ConsumeConcurrentlyService({
+        ...common,
+        concurrency: o.consumeConcurrency ?? 20,
+        listener,
+      });
+      return;
+    }
+    const clustering = this.messageModel === "CLUSTERING";
+    const locks = clustering
+      ? new QueueLocks(instance, this.groupName, { renewIntervalMs: o.lockRenewIntervalMs ?? 20_000 })
+      : undefined;
+    this.#locks = locks;
+    const listener = this.#orderlyListener ?? (async (messages, context) => {
+      const result = await this.#listener!(messages, { ...context, delayLevelWhenNextConsume: 0 });
+      return result === "RECONSUME_LATER" ? "SUSPEND_CURRENT_QUEUE_A_MOMENT" : "SUCCESS";
+    });
+    this.#orderly = new ConsumeOrderlyService({
+      ...common,
+      suspendMs: o.suspendCurrentQueueTimeMillis ?? 1000,
+      listener,
+      lockValid: (mq) => locks === undefined || locks.isLocked(mq),
+      relock: (mq) => locks === undefined ? Promise.resolve(true) : locks.lock(mq),
+      // CONSUMER_SEND_MSG_BACK with a negative delay level: straight to %DLQ%<group>.
+      sendToDeadLetter: (m) => clustering ? sendMessageBack(common, m, -1) : Promise.resolve(true),
+    });
   }
 
   #createOffsetStore(instance: ClientInstance): OffsetStore {
@@ -220,7 +285,8 @@ export class PushConsumer {
       persistOffsets: () => this.#persistOffsets(),
       runningInfo: () => this.#runningInfo(),
       consumeDirectly: async (message: MessageView) => {
-        const context = {
+        if (this.#concurrently === undefined) return false;
+        const context: ConsumeContext = {
           messageQueue: {
             topic: message.topic,
             brokerName: message.brokerName,
@@ -228,7 +294,7 @@ export class PushConsumer {
           },
           delayLevelWhenNextConsume: 0,
         };
-        return (await this.#callListener([message], context)) === "CONSUME_SUCCESS";
+        return (await this.#concurrently.callListener([message], context)) === "CONSUME_SUCCESS";
       },
     };
   }
@@ -239,6 +305,7 @@ export class PushConsumer {
         consumeType: "CONSUME_PASSIVELY",
         messageModel: this.messageModel,
         consumeConcurrency: String(this.#options.consumeConcurrency ?? 20),
+        consumeOrderly: String(this.orderly),
       },
       subscriptionSet: [...this.#subscriptions.values()],
       mqTable: Object.fromEntries([...this.#pullers.values()].map((p) => [
@@ -276,6 +343,15 @@ export class PushConsumer {
   }
 
   async #addQueue(mq: MessageQueue): Promise<boolean> {
+    // Orderly: the lock first, then the offset (what the previous owner committed).
+    if (this.#locks !== undefined && !(await this.#locks.lock(mq))) {
+      log.info("Queue is locked by another consumer", {
+        group: this.groupName,
+        queue: messageQueueKey(mq),
+      });
+      this.#locks.forget(mq);
+      return false;
+    }
     const store = this.#offsetStore!;
     store.removeOffset(mq);
     const start = await computeStartOffset(this.#instance!, mq, {
@@ -299,9 +375,11 @@ export class PushConsumer {
     if (puller === undefined) return;
     this.#pullers.delete(key);
     await puller.stop();
+    await this.#orderly?.stopQueue(mq);
     const store = this.#offsetStore!;
     await store.persist(mq);
     store.removeOffset(mq);
+    await this.#locks?.unlock(mq);
     log.info("Queue removed", { group: this.groupName, queue: key });
   }
 
@@ -325,6 +403,8 @@ export class PushConsumer {
         return offset !== undefined && offset >= 0 ? offset : undefined;
       },
       flowControlled: (pq) => this.#flowControlled(pq),
+      pullDelayMs: (mq) =>
+        this.#locks === undefined || this.#locks.isLocked(mq) ? 0 : PULL_DELAY_WHEN_NOT_LOCKED_MS,
       onMessages: (mq, pq, messages) => this.#submit(mq, pq, messages),
       onOffsetMoved: (mq, next) => {
         store.updateOffset(mq, next, false);
@@ -342,69 +422,8 @@ export class PushConsumer {
   }
 
   #submit(mq: MessageQueue, pq: ProcessQueue, messages: MessageView[]): void {
-    const size = Math.max(1, this.#options.consumeMessageBatchMaxSize ?? 1);
-    for (let i = 0; i < messages.length; i += size) {
-      const chunk = messages.slice(i, i + size);
-      const task = this.#limiter.run(() => this.#consume(mq, pq, chunk)).catch((cause) => {
-        log.error("Consume task failed", { queue: messageQueueKey(mq), cause });
-      });
-      this.#consuming.add(task);
-      void task.finally(() => this.#consuming.delete(task));
-    }
-  }
-
-  async #callListener(messages: MessageView[], context: ConsumeContext): Promise<ConsumeResult> {
-    try {
-      return (await this.#listener!(messages, context)) ?? "CONSUME_SUCCESS";
-    } catch (cause) {
-      log.warn("Listener threw, the messages will be redelivered", {
-        group: this.groupName,
-        cause,
-      });
-      return "RECONSUME_LATER";
-    }
-  }
-
-  async #consume(mq: MessageQueue, pq: ProcessQueue, messages: MessageView[]): Promise<void> {
-    if (pq.dropped) return;
-    const context: ConsumeContext = { messageQueue: mq, delayLevelWhenNextConsume: 0 };
-    const result = await this.#callListener(messages, context);
-    let done = messages;
-    if (result === "RECONSUME_LATER") {
-      const failed = this.messageModel === "CLUSTERING"
-        ? await this.#sendBack(messages, context.delayLevelWhenNextConsume)
-        : [];
-      if (failed.length > 0) {
-        done = messages.filter((m) => !failed.includes(m));
-        void sleep(RECONSUME_LATER_LOCAL_MS, this.#abort.signal).then((slept) => {
-          if (slept && !pq.dropped) this.#submit(mq, pq, failed);
-        });
-      }
-    }
-    const offset = pq.removeMessages(done.map((m) => m.queueOffset));
-    if (offset >= 0 && !pq.dropped) this.#offsetStore!.updateOffset(mq, offset, true);
-  }
-
-  async #sendBack(messages: MessageView[], delayLevel: number): Promise<MessageView[]> {
-    const instance = this.#instance!;
-    const failed: MessageView[] = [];
-    for (const m of messages) {
-      try {
-        const addr = await instance.findBrokerAddrOrRefresh(m.brokerName, m.topic);
-        await instance.api.consumerSendMessageBack(addr, this.groupName, {
-          commitLogOffset: m.commitLogOffset,
-          delayLevel,
-          originMsgId: m.properties.get("ORIGIN_MESSAGE_ID") ?? m.msgId,
-          originTopic: m.topic,
-          maxReconsumeTimes: this.#options.maxReconsumeTimes ?? 16,
-          timeoutMs: instance.requestTimeoutMs,
-        });
-      } catch (cause) {
-        log.warn("Cannot send message back, consuming it again later", { msgId: m.msgId, cause });
-        failed.push(m);
-      }
-    }
-    return failed;
+    if (this.#orderly !== undefined) this.#orderly.submit(mq, pq, messages);
+    else this.#concurrently!.submit(mq, pq, messages);
   }
 
   async #persistOffsets(): Promise<void> {
@@ -422,10 +441,13 @@ export class PushConsumer {
     this.#abort.abort();
     const pullers = [...this.#pullers.values()];
     await Promise.all(pullers.map((p) => p.done));
-    await Promise.all([...this.#consuming]);
+    await this.#concurrently?.shutdown();
+    await this.#orderly?.shutdown();
     await this.#persistOffsets();
     for (const p of pullers) p.pq.drop();
     this.#pullers.clear();
+    await this.#locks?.stop();
+    await this.#locks?.unlockAll();
     const instance = this.#instance!;
     await instance.unregister("consumer", this.groupName);
     await instance.release();
