@@ -124,7 +124,9 @@ export class QueueLocks {
         state.locked = true;
         state.lastLockMs = now;
       } else {
-        if (state.locked) log.warn("Queue lock lost", { group: this.#group, queue: messageQueueKey(mq) });
+        if (state.locked) {
+          log.warn("Queue lock lost", { group: this.#group, queue: messageQueueKey(mq) });
+        }
         state.locked = false;
       }
     }

@@ -402,7 +402,10 @@ export class MQClientAPI {
     };
     await this.call(
       addr,
-      { code: RequestCode.CHECK_CLIENT_CONFIG, body: new TextEncoder().encode(JSON.stringify(json)) },
+      {
+        code: RequestCode.CHECK_CLIENT_CONFIG,
+        body: new TextEncoder().encode(JSON.stringify(json)),
+      },
       { timeoutMs, what: `check subscription of "${body.subscription.topic}"` },
     );
   }

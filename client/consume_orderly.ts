@@ -93,7 +93,9 @@ export class ConsumeOrderlyService {
       queue = { mq, pq, buffer: new Map(), loop: undefined };
       this.#queues.set(key, queue);
     }
-    for (const m of messages) if (!queue.buffer.has(m.queueOffset)) queue.buffer.set(m.queueOffset, m);
+    for (const m of messages) {
+      if (!queue.buffer.has(m.queueOffset)) queue.buffer.set(m.queueOffset, m);
+    }
     if (queue.loop === undefined) {
       const q = queue;
       q.loop = this.#run(q).catch((cause) => {
@@ -192,7 +194,9 @@ export class ConsumeOrderlyService {
   async #deadLetters(queue: OrderlyQueue, batch: MessageView[]): Promise<MessageView[]> {
     const gone: MessageView[] = [];
     for (const m of batch) {
-      if (m.reconsumeTimes >= this.#host.maxReconsumeTimes && await this.#host.sendToDeadLetter(m)) {
+      if (
+        m.reconsumeTimes >= this.#host.maxReconsumeTimes && await this.#host.sendToDeadLetter(m)
+      ) {
         gone.push(m);
         continue;
       }

@@ -24,11 +24,7 @@ import {
 import { ResponseCode } from "../remoting/mod.ts";
 import type { SendCode, SendResponse, SendStatus } from "./client_api.ts";
 import { acquireClientInstance } from "./client_instance.ts";
-import type {
-  ClientInstance,
-  ClientOptions,
-  ProducerRegistration,
-} from "./client_instance.ts";
+import type { ClientInstance, ClientOptions, ProducerRegistration } from "./client_instance.ts";
 import { MQClientError, MQResponseError } from "./errors.ts";
 import { messageBody, messageProperties } from "./message.ts";
 import type { Message } from "./message.ts";

@@ -232,7 +232,9 @@ export class PushConsumer {
     }
     const clustering = this.messageModel === "CLUSTERING";
     const locks = clustering
-      ? new QueueLocks(instance, this.groupName, { renewIntervalMs: o.lockRenewIntervalMs ?? 20_000 })
+      ? new QueueLocks(instance, this.groupName, {
+        renewIntervalMs: o.lockRenewIntervalMs ?? 20_000,
+      })
       : undefined;
     this.#locks = locks;
     const listener = this.#orderlyListener ?? (async (messages, context) => {

@@ -40,7 +40,9 @@ export function buildSubscriptionData(
   subVersion: number,
 ): SubscriptionData {
   const selector = toMessageSelector(expression);
-  if (selector.type === "SQL92") return buildSqlSubscription(topic, selector.expression, subVersion);
+  if (selector.type === "SQL92") {
+    return buildSqlSubscription(topic, selector.expression, subVersion);
+  }
   const text = selector.expression.trim();
   if (text === "" || text === SUB_ALL) {
     return {

@@ -108,7 +108,11 @@ Deno.test({
       const results: TransactionSendResult[] = [];
       for (const body of ["c", "r", "u", "throw"]) {
         results.push(
-          await producer.sendMessageInTransaction({ topic: "TxBenchmark", body, delayTimeLevel: 3 }),
+          await producer.sendMessageInTransaction({
+            topic: "TxBenchmark",
+            body,
+            delayTimeLevel: 3,
+          }),
         );
       }
       assert.deepEqual(results.map((r) => r.localTransactionState), [
@@ -132,7 +136,12 @@ Deno.test({
       const ends = fake.callsWithCode(RequestCode.END_TRANSACTION);
       assert.equal(ends.length, 4);
       assert.ok(ends.every((e) => e.oneway && e.addr === BROKER));
-      assert.deepEqual(ends.map((e) => e.request.extFields!.commitOrRollback), ["8", "12", "0", "0"]);
+      assert.deepEqual(ends.map((e) => e.request.extFields!.commitOrRollback), [
+        "8",
+        "12",
+        "0",
+        "0",
+      ]);
       ends.forEach((end, i) => {
         const h = end.request.extFields!;
         assert.deepEqual(Object.keys(h), javaEnd.extFieldsWireOrder);
