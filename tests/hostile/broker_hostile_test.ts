@@ -1,0 +1,325 @@
+/**
+ * Hostile clients against a real broker process over 127.0.0.1: the name-server attacks of
+ * `_attacks.ts` (slowloris, half-open, flood, huge lengths, a frame that never completes,
+ * wrong-typed headers) plus negative pull offsets and counts, `../` topics on send and topic
+ * creation, a connection flood past `serverMaxConnections`, and a client that stops reading
+ * (backpressure, then disconnect). Each attack must end answered or disconnected with a fresh
+ * client still served; VmRSS stays bounded (the high-water mark is logged); messages sent
+ * before the attacks are still pullable with a valid body CRC afterwards; no file appears
+ * outside the store root. Method: one broker process, attacks as sequential steps.
+ *
+ * Runs on: main thread
+ */
+import assert from "node:assert/strict";
+import { bodyCrc, decodeStoredMessages, getLogger } from "../../common/mod.ts";
+import { createRequest, encodeCommand, RequestCode, ResponseCode } from "../../remoting/mod.ts";
+import { javaRequest, WireClient } from "../harness.ts";
+import {
+  answerOrClose,
+  assertServes,
+  closesAfter,
+  declaredLength,
+  memoryKiB,
+  rawJsonFrame,
+  slowloris,
+  withConnections,
+} from "./_attacks.ts";
+import type { AttackTarget } from "./_attacks.ts";
+import { pullRequest, sendV2, startBrokerProcess } from "./_broker.ts";
+
+const log = getLogger("hostile");
+const SEED_TOPIC = "hostile_seed";
+const SEED_COUNT = 20;
+const MAX_CONNECTIONS = 400;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function listTree(root: string, depth = 0): Promise<string[]> {
+  const out: string[] = [];
+  if (depth > 8) return out;
+  for await (const entry of Deno.readDir(root)) {
+    const path = `${root}/${entry.name}`;
+    out.push(path);
+    if (entry.isDirectory) out.push(...await listTree(path, depth + 1));
+  }
+  return out;
+}
+
+/** 64 frame bytes whose header-length field says 200. */
+function headerLongerThanFrame(): Uint8Array {
+  const tail = new Uint8Array(64);
+  tail[3] = 200;
+  return tail;
+}
+
+async function seed(port: number): Promise<string[]> {
+  const client = await WireClient.connect(port);
+  const bodies: string[] = [];
+  try {
+    for (let i = 0; i < SEED_COUNT; i++) {
+      const body = `seed-${i}-${"x".repeat(i * 10)}`;
+      const answer = await client.request(sendV2(SEED_TOPIC, body));
+      assert.equal(answer.code, ResponseCode.SUCCESS, answer.remark);
+      bodies.push(body);
+    }
+  } finally {
+    await client.close();
+  }
+  return bodies;
+}
+
+async function assertStoreIntact(port: number, bodies: string[]): Promise<void> {
+  const client = await WireClient.connect(port);
+  try {
+    const answer = await client.request(pullRequest(SEED_TOPIC, { maxMsgNums: "32" }));
+    assert.equal(answer.code, ResponseCode.SUCCESS, answer.remark);
+    const messages = decodeStoredMessages(answer.body ?? new Uint8Array());
+    assert.deepEqual(messages.map((m) => new TextDecoder().decode(m.body)), bodies);
+    for (const m of messages) assert.equal(bodyCrc(m.body), m.bodyCRC, "body CRC");
+  } finally {
+    await client.close();
+  }
+}
+
+/** Every request gets an answer (any code) on one connection, which stays open. */
+async function allAnswered(port: number, requests: ReturnType<typeof javaRequest>[]) {
+  const client = await WireClient.connect(port);
+  const codes: number[] = [];
+  try {
+    for (const request of requests) codes.push((await client.request(request, 5000)).code);
+  } finally {
+    await client.close();
+  }
+  return codes;
+}
+
+/** Fills the broker's write backlog by never reading; resolves to the bytes read afterwards. */
+async function stopReading(port: number): Promise<{ closed: boolean; bytesRead: number }> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    const frames = Array.from({ length: 300 }, () => encodeCommand(pullRequest("hostile_bp")));
+    const all = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+    let at = 0;
+    for (const f of frames) {
+      all.set(f, at);
+      at += f.length;
+    }
+    const written = (async () => {
+      for (let off = 0, round = 0; off < all.length && round < 100_000; round++) {
+        off += await conn.write(all.subarray(off));
+      }
+    })().catch(() => undefined);
+    await Promise.race([written, sleep(5000)]);
+    await sleep(1500);
+    let bytesRead = 0;
+    const buffer = new Uint8Array(256 * 1024);
+    const deadline = Date.now() + 15_000;
+    for (let round = 0; round < 100_000 && Date.now() < deadline; round++) {
+      const n = await Promise.race([
+        conn.read(buffer).catch(() => null),
+        sleep(3000).then(() => -1),
+      ]);
+      if (n === null) return { closed: true, bytesRead };
+      if (n === -1) break;
+      bytesRead += n;
+    }
+    return { closed: false, bytesRead };
+  } finally {
+    try {
+      conn.close();
+    } catch {
+      // Closed by the server.
+    }
+  }
+}
+
+Deno.test("broker survives hostile clients, keeps serving others and keeps its store", async (t) => {
+  const broker = await startBrokerProcess({
+    serverMaxConnections: String(MAX_CONNECTIONS),
+    serverMaxWriteBacklogBytes: String(1024 * 1024),
+  });
+  const target: AttackTarget = {
+    port: broker.port,
+    pid: broker.child.pid,
+    probe: () => javaRequest(RequestCode.GET_BROKER_RUNTIME_INFO, {}),
+  };
+  const storeRoot = `${broker.tempDir}/store`;
+  const before = memoryKiB(target.pid);
+  let floodRss = 0;
+  let attacks = 0;
+  try {
+    const bodies = await seed(broker.port);
+
+    await t.step("slowloris: a byte every 100 ms", () => slowloris(target));
+    attacks++;
+
+    await t.step("half-open: 50 connections with half a frame", async () => {
+      const half = encodeCommand(target.probe()).subarray(0, 10);
+      await withConnections(target, 50, half, () => assertServes(target));
+    });
+    attacks++;
+
+    await t.step("flood: 300 connections at once are all kept and others served", async () => {
+      await withConnections(target, 300, undefined, async (opened) => {
+        assert.equal(opened, 300);
+        await assertServes(target);
+        floodRss = Math.max(floodRss, memoryKiB(target.pid).rss);
+      });
+      await assertServes(target);
+    });
+    attacks++;
+
+    await t.step(
+      `flood: 700 connections, past serverMaxConnections=${MAX_CONNECTIONS}`,
+      async () => {
+        await withConnections(
+          target,
+          700,
+          encodeCommand(target.probe()),
+          async () => {
+            await sleep(500);
+            floodRss = Math.max(floodRss, memoryKiB(target.pid).rss);
+          },
+        );
+        await sleep(300);
+        await assertServes(target);
+      },
+    );
+    attacks++;
+
+    await t.step("huge declared lengths are refused with a close", async () => {
+      assert.ok(await closesAfter(target, declaredLength(0x7fffffff)));
+      assert.ok(await closesAfter(target, declaredLength(0xffffffff)));
+      assert.ok(await closesAfter(target, declaredLength(3)));
+      assert.ok(await closesAfter(target, declaredLength(64, headerLongerThanFrame())));
+      await assertServes(target);
+    });
+    attacks++;
+
+    await t.step("a frame that never completes does not block others", async () => {
+      const start = declaredLength(4 * 1024 * 1024, new Uint8Array(1000));
+      await withConnections(target, 20, start, () => assertServes(target));
+    });
+    attacks++;
+
+    await t.step("header fields of the wrong type: answered or closed", async () => {
+      const headers = [
+        '{"code":"abc","flag":0,"language":"JAVA","opaque":1,"version":401}',
+        '{"code":310,"flag":0,"language":"JAVA","opaque":2,"version":401,"extFields":{"b":{"a":1}}}',
+        '{"code":11,"flag":"x","language":7,"opaque":-3,"version":1e99,"extFields":[]}',
+        '{"code":11,"flag":0,"language":"JAVA","opaque":4,"version":401,"extFields":{"queueOffset":"abc","maxMsgNums":"1e9","queueId":"x"}}',
+        '{"code":17,"flag":0,"language":"JAVA","opaque":5,"version":401,"extFields":{"topic":null,"readQueueNums":"-4"}}',
+        '{"code":310,"flag":0,"language":"JAVA","opaque":6,"version":401,"extFields":{"a":"pg","b":"T","e":"-7","f":"x","g":"9e99","i":"\\u0001\\u0002"}}',
+        "[1,2,3]",
+        "{",
+      ];
+      for (const header of headers) {
+        const outcome = await answerOrClose(target, rawJsonFrame(header));
+        assert.notEqual(outcome, "silent", header);
+        attacks++;
+      }
+      await assertServes(target);
+    });
+
+    await t.step("negative and huge pull offsets, counts and queue ids are answered", async () => {
+      const cases = [
+        { queueOffset: "-1" },
+        { queueOffset: "-9223372036854775808" },
+        { queueOffset: "9223372036854775807" },
+        { maxMsgNums: "-1" },
+        { maxMsgNums: "0" },
+        { maxMsgNums: "2147483647" },
+        { queueId: "-1" },
+        { queueId: "65535" },
+      ];
+      const codes = await allAnswered(broker.port, cases.map((c) => pullRequest(SEED_TOPIC, c)));
+      assert.equal(codes.length, cases.length);
+      attacks += cases.length;
+      await assertServes(target);
+    });
+
+    await t.step("path characters in topics on send and creation are refused", async () => {
+      const evil = `evil_${broker.child.pid}`;
+      const topics = [
+        `../../${evil}`,
+        `..`,
+        `a/../../${evil}`,
+        `..\\${evil}`,
+        `/tmp/${evil}`,
+      ];
+      const requests = topics.flatMap((topic) => [
+        sendV2(topic, "x"),
+        createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, {
+          extFields: {
+            topic,
+            defaultTopic: "TBW102",
+            readQueueNums: "1",
+            writeQueueNums: "1",
+            perm: "6",
+            topicFilterType: "SINGLE_TAG",
+            topicSysFlag: "0",
+            order: "false",
+          },
+        }),
+        pullRequest(topic),
+      ]);
+      const codes = await allAnswered(broker.port, requests);
+      attacks += requests.length;
+      for (const [i, code] of codes.entries()) {
+        if (i % 3 !== 2) {
+          assert.notEqual(code, ResponseCode.SUCCESS, `request ${i}: ${topics[Math.floor(i / 3)]}`);
+        }
+      }
+      const outside = (await listTree(broker.tempDir)).filter((p) =>
+        !p.startsWith(`${storeRoot}/`)
+      );
+      assert.deepEqual(outside.map((p) => p.slice(broker.tempDir.length)).sort(), [
+        "/process.properties",
+        "/store",
+      ]);
+      const inside = await listTree(storeRoot);
+      assert.ok(inside.every((p) => !p.includes("..") && !p.includes(evil)), inside.join("\n"));
+      for (const dir of ["/tmp", `${broker.tempDir}/..`]) {
+        const names: string[] = [];
+        for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+        assert.ok(!names.some((n) => n.includes(evil)), `${evil} created in ${dir}`);
+      }
+      await assertServes(target);
+    });
+
+    await t.step("a client that stops reading is disconnected, others served", async () => {
+      const client = await WireClient.connect(broker.port);
+      try {
+        const body = new Uint8Array(60 * 1024).fill(7);
+        for (let i = 0; i < 40; i++) {
+          const answer = await client.request(sendV2("hostile_bp", body));
+          assert.equal(answer.code, ResponseCode.SUCCESS, answer.remark);
+        }
+      } finally {
+        await client.close();
+      }
+      const result = await stopReading(broker.port);
+      attacks++;
+      log.info("Stopped reader", result);
+      assert.ok(result.closed, `not disconnected after reading ${result.bytesRead} bytes`);
+      assert.ok(result.bytesRead < 300 * 200 * 1024, `read ${result.bytesRead} bytes`);
+      await assertServes(target);
+    });
+
+    await t.step(
+      "messages sent before the attacks are intact",
+      () => assertStoreIntact(broker.port, bodies),
+    );
+  } finally {
+    const after = memoryKiB(target.pid);
+    log.info("Broker memory under attack", {
+      attacks,
+      rssBeforeKiB: before.rss,
+      rssUnderFloodKiB: floodRss,
+      rssAfterKiB: after.rss,
+      highWaterKiB: after.hwm,
+    });
+    const status = await broker.stop();
+    assert.ok(after.hwm === 0 || after.hwm < 1024 * 1024, `high-water ${after.hwm} KiB`);
+    assert.equal(status.code, 0);
+  }
+});
