@@ -24,7 +24,7 @@ import type { MessageQueue } from "./message_queue.ts";
 import { LocalFileOffsetStore, RemoteBrokerOffsetStore } from "./offset_store.ts";
 import type { OffsetStore } from "./offset_store.ts";
 import type { ProcessQueue } from "./process_queue.ts";
-import { addQueueSafely, rebalanceGroup } from "./rebalance.ts";
+import { rebalanceGroup } from "./rebalance.ts";
 import { buildSubscriptionData } from "./subscription.ts";
 import type { SubscriptionExpression } from "./message_selector.ts";
 import type { SubscriptionData } from "./subscription.ts";
