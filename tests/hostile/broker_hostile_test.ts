@@ -181,6 +181,7 @@ Deno.test("broker survives hostile clients, keeps serving others and keeps its s
           },
         );
         await sleep(300);
+        assert.match(broker.stderrText(), /Refusing connection: too many open.*maxConnections=400/);
         await assertServes(target);
       },
     );
