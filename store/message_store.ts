@@ -14,6 +14,7 @@ import { type ShardClient, WorkerShardClient } from "./shard_client.ts";
 import { LocalShardClient } from "./local_shard_client.ts";
 import { shardOfOffset } from "./shard_store.ts";
 import { resolveStoreConfig, type StoreConfig } from "./store_config.ts";
+import type { ReplicaAppendResult } from "./replica.ts";
 import type {
   GetRequest,
   GetResult,
@@ -260,6 +261,40 @@ export class MessageStore {
       pos += c.length;
     }
     return { messages, physicalOffsets };
+  }
+
+  /** Replication, master side: at most `max` raw commit-log bytes of `shard` at `offset`. */
+  async readReplica(shard: number, offset: number, max: number): Promise<Uint8Array> {
+    return await this.#shard(shard).call({ op: "replicaRead", offset, max }) as Uint8Array;
+  }
+
+  /**
+   * Replication, slave side: appends master bytes to `shard` at `offset` (its commit-log
+   * end), dispatches the records they complete and reports them to arrival listeners.
+   */
+  async appendReplica(
+    shard: number,
+    offset: number,
+    bytes: Uint8Array,
+  ): Promise<ReplicaAppendResult> {
+    const out = await this.#shard(shard).call({
+      op: "replicaAppend",
+      offset,
+      bytes,
+    }) as ReplicaAppendResult;
+    if (out.arrivals.length > 0) this.#emit(out.arrivals);
+    return out;
+  }
+
+  /** Replication, slave side: cuts `shard` back to `offset`; returns its new end. */
+  async truncateReplica(shard: number, offset: number): Promise<number> {
+    return await this.#shard(shard).call({ op: "replicaTruncate", offset }) as number;
+  }
+
+  #shard(shard: number): ShardClient {
+    const client = this.#shards[shard];
+    if (client === undefined) throw new RangeError(`Store has no shard ${shard}`);
+    return client;
   }
 
   /** Calls `listener` whenever messages become visible in a queue; returns an unsubscribe function. */

@@ -37,4 +37,5 @@ export type {
 } from "./store_types.ts";
 export { SHARD_OFFSET_BITS, SHARD_OFFSET_SPAN, shardOfOffset } from "./shard_store.ts";
 export { DiskFullError, nodeFileIO, StoreIOError } from "./file_io.ts";
+export type { ReplicaAppendResult } from "./replica.ts";
 export type { FileHandle, FileIO } from "./file_io.ts";

@@ -115,6 +115,12 @@ function runOp(store: ShardStore, op: ReadOp): unknown {
       return null;
     case "retention":
       return store.runRetention({ force: op.force });
+    case "replicaRead":
+      return store.readReplica(op.offset, op.max);
+    case "replicaAppend":
+      return store.appendReplica(op.offset, op.bytes);
+    case "replicaTruncate":
+      return store.truncateReplica(op.offset);
     default:
       return unreachable(op);
   }

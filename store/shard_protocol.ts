@@ -98,7 +98,10 @@ export type ReadOp =
   | { op: "storeTime"; id: number; topic: string; queueId: number; offset: number }
   | { op: "deleteTopics"; id: number; topics: string[] }
   | { op: "stats" | "flush"; id: number }
-  | { op: "retention"; id: number; force: boolean };
+  | { op: "retention"; id: number; force: boolean }
+  | { op: "replicaRead"; id: number; offset: number; max: number }
+  | { op: "replicaAppend"; id: number; offset: number; bytes: Uint8Array }
+  | { op: "replicaTruncate"; id: number; offset: number };
 
 /** Main thread → worker. */
 export type ShardRequest =

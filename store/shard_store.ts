@@ -23,6 +23,13 @@ import type { Flusher } from "./flusher.ts";
 import * as reads from "./_shard_read.ts";
 import { putBatch, type PutMeta } from "./_shard_put.ts";
 import { runRetention } from "./_retention.ts";
+import {
+  appendReplica,
+  readReplica,
+  type ReplicaAppendResult,
+  type ReplicaTail,
+  truncateReplica,
+} from "./replica.ts";
 import type { StoreConfig } from "./store_config.ts";
 import type {
   GetRequest,
@@ -76,6 +83,7 @@ export interface PutBatchResult {
 export class ShardStore {
   readonly #ctx: ShardContext;
   readonly #checkpointer: Checkpointer;
+  #replicaTail: ReplicaTail | undefined;
   readonly #state = {
     lastStoreTimestamp: 0,
     diskFull: false,
@@ -231,6 +239,32 @@ export class ShardStore {
     for (const topic of wanted) this.#ctx.io.remove(`${this.#ctx.dir}/consumequeue/${topic}`);
     if (removed > 0) this.#checkpointer.queuesDeleted();
     return removed;
+  }
+
+  /** Replication, master side: raw commit-log bytes at `offset` (see `replica.ts`). */
+  readReplica(offset: number, max: number): Uint8Array {
+    return readReplica(this.#ctx, offset, max);
+  }
+
+  /** Replication, slave side: appends master bytes at `offset` and dispatches them. */
+  appendReplica(offset: number, bytes: Uint8Array): ReplicaAppendResult {
+    if (this.#state.closed) throw new RangeError("Shard is closed");
+    this.#replicaTail ??= { received: this.#ctx.commitLog.maxOffset, pending: new Uint8Array(0) };
+    const out = appendReplica(this.#ctx, this.#replicaTail, offset, bytes);
+    if (out.lastStoreTimestamp > this.#state.lastStoreTimestamp) {
+      this.#state.lastStoreTimestamp = out.lastStoreTimestamp;
+    }
+    this.#state.putCount += out.dispatched;
+    if (out.newQueues) this.#checkpointer.markRegistryDirty();
+    return out;
+  }
+
+  /** Replication, slave side: cuts the log back to `offset`; returns the new end. */
+  truncateReplica(offset: number): number {
+    const end = truncateReplica(this.#ctx, offset);
+    this.#replicaTail = undefined;
+    this.#checkpointer.queuesDeleted();
+    return end;
   }
 
   /** Periodic work: flushes, checkpoint, retention, next-segment preparation. */
