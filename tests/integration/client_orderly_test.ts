@@ -100,7 +100,10 @@ Deno.test("an orderly consumer killed mid-stream is replaced without reordering 
       const start = seqs[0]!;
       assert.deepEqual(seqs, seqs.map((_, i) => start + i), `second consumer order of ${key}`);
       const before = firstByKey.get(key) ?? [];
-      assert.ok(start <= before.length, `no gap for ${key}: resumed at ${start} after ${before.length}`);
+      assert.ok(
+        start <= before.length,
+        `no gap for ${key}: resumed at ${start} after ${before.length}`,
+      );
     }
   } finally {
     if (child !== undefined) {
