@@ -1,7 +1,7 @@
 /**
  * Child process of `client_orderly_test.ts`: an orderly PushConsumer that
- * appends each consumed body as a line to a file (synchronously, so a kill
- * loses no line it reported) and takes 10 ms per message. Killed with
+ * appends each consumed body as a line to a file (awaited before the
+ * listener returns, so every committed message has its line) and takes 10 ms per message. Killed with
  * SIGKILL by the test, so it never unlocks or commits on the way out.
  * Arguments: namesrvAddr topic group outFile.
  *
@@ -23,7 +23,7 @@ const consumer = new PushConsumer({
   persistConsumerOffsetIntervalMs: 200,
   orderlyListener: async (messages) => {
     for (const m of messages) {
-      Deno.writeTextFileSync(outFile, new TextDecoder().decode(m.body) + "\n", { append: true });
+      await Deno.writeTextFile(outFile, new TextDecoder().decode(m.body) + "\n", { append: true });
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   },
