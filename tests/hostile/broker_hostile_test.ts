@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import { bodyCrc, decodeStoredMessages, getLogger } from "../../common/mod.ts";
 import { createRequest, encodeCommand, RequestCode, ResponseCode } from "../../remoting/mod.ts";
-import { javaRequest, WireClient } from "../harness.ts";
+import { javaRequest, type RunningProcess, WireClient } from "../harness.ts";
 import {
   answerOrClose,
   assertServes,
@@ -132,6 +132,157 @@ async function stopReading(port: number): Promise<{ closed: boolean; bytesRead: 
   }
 }
 
+/** Step: 700 connections against a cap of 400; the excess is refused and logged. Returns RSS. */
+async function floodPastCap(broker: RunningProcess, target: AttackTarget): Promise<number> {
+  let rss = 0;
+  await withConnections(target, 700, encodeCommand(target.probe()), async () => {
+    await sleep(500);
+    rss = memoryKiB(target.pid).rss;
+  });
+  await sleep(300);
+  assert.match(broker.stderrText(), /Refusing connection: too many open.*maxConnections=400/);
+  await assertServes(target);
+  return rss;
+}
+
+/** Step: 20 connections each start a 4 MiB frame and stop; others are served meanwhile. */
+async function neverCompletes(target: AttackTarget): Promise<void> {
+  const start = declaredLength(4 * 1024 * 1024, new Uint8Array(1000));
+  await withConnections(target, 20, start, () => assertServes(target));
+}
+
+/** Step: huge declared lengths are refused with a close. */
+async function hugeLengths(target: AttackTarget): Promise<void> {
+  assert.ok(await closesAfter(target, declaredLength(0x7fffffff)));
+  assert.ok(await closesAfter(target, declaredLength(0xffffffff)));
+  assert.ok(await closesAfter(target, declaredLength(3)));
+  assert.ok(await closesAfter(target, declaredLength(64, headerLongerThanFrame())));
+  await assertServes(target);
+}
+
+/** Step: header fields of the wrong type: answered or closed. */
+async function wrongTypedHeaders(
+  _broker: RunningProcess,
+  target: AttackTarget,
+  attacks: { count: number },
+): Promise<void> {
+  const headers = [
+    '{"code":"abc","flag":0,"language":"JAVA","opaque":1,"version":401}',
+    '{"code":310,"flag":0,"language":"JAVA","opaque":2,"version":401,"extFields":{"b":{"a":1}}}',
+    '{"code":11,"flag":"x","language":7,"opaque":-3,"version":1e99,"extFields":[]}',
+    '{"code":11,"flag":0,"language":"JAVA","opaque":4,"version":401,"extFields":{"queueOffset":"abc","maxMsgNums":"1e9","queueId":"x"}}',
+    '{"code":17,"flag":0,"language":"JAVA","opaque":5,"version":401,"extFields":{"topic":null,"readQueueNums":"-4"}}',
+    '{"code":310,"flag":0,"language":"JAVA","opaque":6,"version":401,"extFields":{"a":"pg","b":"T","e":"-7","f":"x","g":"9e99","i":"\\u0001\\u0002"}}',
+    "[1,2,3]",
+    "{",
+  ];
+  for (const header of headers) {
+    const outcome = await answerOrClose(target, rawJsonFrame(header));
+    assert.notEqual(outcome, "silent", header);
+    attacks.count++;
+  }
+  await assertServes(target);
+}
+
+/** Step: negative and huge pull offsets, counts and queue ids are answered. */
+async function pullNumbers(
+  broker: RunningProcess,
+  target: AttackTarget,
+  attacks: { count: number },
+): Promise<void> {
+  const cases = [
+    { queueOffset: "-1" },
+    { queueOffset: "-9223372036854775808" },
+    { queueOffset: "9223372036854775807" },
+    { maxMsgNums: "-1" },
+    { maxMsgNums: "0" },
+    { maxMsgNums: "2147483647" },
+    { queueId: "-1" },
+    { queueId: "65535" },
+  ];
+  const codes = await allAnswered(broker.port, cases.map((c) => pullRequest(SEED_TOPIC, c)));
+  assert.equal(codes.length, cases.length);
+  attacks.count += cases.length;
+  await assertServes(target);
+}
+
+/** Step: path characters in topics on send and creation are refused. */
+async function pathTopics(
+  broker: RunningProcess,
+  target: AttackTarget,
+  attacks: { count: number },
+): Promise<void> {
+  const storeRoot = `${broker.tempDir}/store`;
+  const evil = `evil_${broker.child.pid}`;
+  const topics = [
+    `../../${evil}`,
+    `..`,
+    `a/../../${evil}`,
+    `..\\${evil}`,
+    `/tmp/${evil}`,
+  ];
+  const requests = topics.flatMap((topic) => [
+    sendV2(topic, "x"),
+    createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, {
+      extFields: {
+        topic,
+        defaultTopic: "TBW102",
+        readQueueNums: "1",
+        writeQueueNums: "1",
+        perm: "6",
+        topicFilterType: "SINGLE_TAG",
+        topicSysFlag: "0",
+        order: "false",
+      },
+    }),
+    pullRequest(topic),
+  ]);
+  const codes = await allAnswered(broker.port, requests);
+  attacks.count += requests.length;
+  for (const [i, code] of codes.entries()) {
+    if (i % 3 !== 2) {
+      assert.notEqual(code, ResponseCode.SUCCESS, `request ${i}: ${topics[Math.floor(i / 3)]}`);
+    }
+  }
+  const outside = (await listTree(broker.tempDir)).filter((p) => !p.startsWith(`${storeRoot}/`));
+  assert.deepEqual(outside.map((p) => p.slice(broker.tempDir.length)).sort(), [
+    "/process.properties",
+    "/store",
+  ]);
+  const inside = await listTree(storeRoot);
+  assert.ok(inside.every((p) => !p.includes("..") && !p.includes(evil)), inside.join("\n"));
+  for (const dir of ["/tmp", `${broker.tempDir}/..`]) {
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+    assert.ok(!names.some((n) => n.includes(evil)), `${evil} created in ${dir}`);
+  }
+  await assertServes(target);
+}
+
+/** Step: a client that stops reading is disconnected, others served. */
+async function stoppedReader(
+  broker: RunningProcess,
+  target: AttackTarget,
+  attacks: { count: number },
+): Promise<void> {
+  const client = await WireClient.connect(broker.port);
+  try {
+    const body = new Uint8Array(60 * 1024).fill(7);
+    for (let i = 0; i < 40; i++) {
+      const answer = await client.request(sendV2("hostile_bp", body));
+      assert.equal(answer.code, ResponseCode.SUCCESS, answer.remark);
+    }
+  } finally {
+    await client.close();
+  }
+  const result = await stopReading(broker.port);
+  attacks.count++;
+  log.info("Stopped reader", result);
+  assert.ok(result.closed, `not disconnected after reading ${result.bytesRead} bytes`);
+  assert.ok(result.bytesRead < 300 * 200 * 1024, `read ${result.bytesRead} bytes`);
+  await assertServes(target);
+}
+
 Deno.test("broker survives hostile clients, keeps serving others and keeps its store", async (t) => {
   const broker = await startBrokerProcess({
     serverMaxConnections: String(MAX_CONNECTIONS),
@@ -142,21 +293,20 @@ Deno.test("broker survives hostile clients, keeps serving others and keeps its s
     pid: broker.child.pid,
     probe: () => javaRequest(RequestCode.GET_BROKER_RUNTIME_INFO, {}),
   };
-  const storeRoot = `${broker.tempDir}/store`;
   const before = memoryKiB(target.pid);
   let floodRss = 0;
-  let attacks = 0;
+  const attacks = { count: 0 };
   try {
     const bodies = await seed(broker.port);
 
     await t.step("slowloris: a byte every 100 ms", () => slowloris(target));
-    attacks++;
+    attacks.count++;
 
     await t.step("half-open: 50 connections with half a frame", async () => {
       const half = encodeCommand(target.probe()).subarray(0, 10);
       await withConnections(target, 50, half, () => assertServes(target));
     });
-    attacks++;
+    attacks.count++;
 
     await t.step("flood: 300 connections at once are all kept and others served", async () => {
       await withConnections(target, 300, undefined, async (opened) => {
@@ -166,145 +316,44 @@ Deno.test("broker survives hostile clients, keeps serving others and keeps its s
       });
       await assertServes(target);
     });
-    attacks++;
+    attacks.count++;
 
     await t.step(
       `flood: 700 connections, past serverMaxConnections=${MAX_CONNECTIONS}`,
       async () => {
-        await withConnections(
-          target,
-          700,
-          encodeCommand(target.probe()),
-          async () => {
-            await sleep(500);
-            floodRss = Math.max(floodRss, memoryKiB(target.pid).rss);
-          },
-        );
-        await sleep(300);
-        assert.match(broker.stderrText(), /Refusing connection: too many open.*maxConnections=400/);
-        await assertServes(target);
+        floodRss = Math.max(floodRss, await floodPastCap(broker, target));
       },
     );
-    attacks++;
+    attacks.count++;
 
-    await t.step("huge declared lengths are refused with a close", async () => {
-      assert.ok(await closesAfter(target, declaredLength(0x7fffffff)));
-      assert.ok(await closesAfter(target, declaredLength(0xffffffff)));
-      assert.ok(await closesAfter(target, declaredLength(3)));
-      assert.ok(await closesAfter(target, declaredLength(64, headerLongerThanFrame())));
-      await assertServes(target);
-    });
-    attacks++;
+    await t.step("huge declared lengths are refused with a close", () => hugeLengths(target));
+    attacks.count += 4;
 
-    await t.step("a frame that never completes does not block others", async () => {
-      const start = declaredLength(4 * 1024 * 1024, new Uint8Array(1000));
-      await withConnections(target, 20, start, () => assertServes(target));
-    });
-    attacks++;
+    await t.step(
+      "a frame that never completes does not block others",
+      () => neverCompletes(target),
+    );
+    attacks.count++;
 
-    await t.step("header fields of the wrong type: answered or closed", async () => {
-      const headers = [
-        '{"code":"abc","flag":0,"language":"JAVA","opaque":1,"version":401}',
-        '{"code":310,"flag":0,"language":"JAVA","opaque":2,"version":401,"extFields":{"b":{"a":1}}}',
-        '{"code":11,"flag":"x","language":7,"opaque":-3,"version":1e99,"extFields":[]}',
-        '{"code":11,"flag":0,"language":"JAVA","opaque":4,"version":401,"extFields":{"queueOffset":"abc","maxMsgNums":"1e9","queueId":"x"}}',
-        '{"code":17,"flag":0,"language":"JAVA","opaque":5,"version":401,"extFields":{"topic":null,"readQueueNums":"-4"}}',
-        '{"code":310,"flag":0,"language":"JAVA","opaque":6,"version":401,"extFields":{"a":"pg","b":"T","e":"-7","f":"x","g":"9e99","i":"\\u0001\\u0002"}}',
-        "[1,2,3]",
-        "{",
-      ];
-      for (const header of headers) {
-        const outcome = await answerOrClose(target, rawJsonFrame(header));
-        assert.notEqual(outcome, "silent", header);
-        attacks++;
-      }
-      await assertServes(target);
-    });
+    await t.step(
+      "header fields of the wrong type: answered or closed",
+      () => wrongTypedHeaders(broker, target, attacks),
+    );
 
-    await t.step("negative and huge pull offsets, counts and queue ids are answered", async () => {
-      const cases = [
-        { queueOffset: "-1" },
-        { queueOffset: "-9223372036854775808" },
-        { queueOffset: "9223372036854775807" },
-        { maxMsgNums: "-1" },
-        { maxMsgNums: "0" },
-        { maxMsgNums: "2147483647" },
-        { queueId: "-1" },
-        { queueId: "65535" },
-      ];
-      const codes = await allAnswered(broker.port, cases.map((c) => pullRequest(SEED_TOPIC, c)));
-      assert.equal(codes.length, cases.length);
-      attacks += cases.length;
-      await assertServes(target);
-    });
+    await t.step(
+      "negative and huge pull offsets, counts and queue ids are answered",
+      () => pullNumbers(broker, target, attacks),
+    );
 
-    await t.step("path characters in topics on send and creation are refused", async () => {
-      const evil = `evil_${broker.child.pid}`;
-      const topics = [
-        `../../${evil}`,
-        `..`,
-        `a/../../${evil}`,
-        `..\\${evil}`,
-        `/tmp/${evil}`,
-      ];
-      const requests = topics.flatMap((topic) => [
-        sendV2(topic, "x"),
-        createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, {
-          extFields: {
-            topic,
-            defaultTopic: "TBW102",
-            readQueueNums: "1",
-            writeQueueNums: "1",
-            perm: "6",
-            topicFilterType: "SINGLE_TAG",
-            topicSysFlag: "0",
-            order: "false",
-          },
-        }),
-        pullRequest(topic),
-      ]);
-      const codes = await allAnswered(broker.port, requests);
-      attacks += requests.length;
-      for (const [i, code] of codes.entries()) {
-        if (i % 3 !== 2) {
-          assert.notEqual(code, ResponseCode.SUCCESS, `request ${i}: ${topics[Math.floor(i / 3)]}`);
-        }
-      }
-      const outside = (await listTree(broker.tempDir)).filter((p) =>
-        !p.startsWith(`${storeRoot}/`)
-      );
-      assert.deepEqual(outside.map((p) => p.slice(broker.tempDir.length)).sort(), [
-        "/process.properties",
-        "/store",
-      ]);
-      const inside = await listTree(storeRoot);
-      assert.ok(inside.every((p) => !p.includes("..") && !p.includes(evil)), inside.join("\n"));
-      for (const dir of ["/tmp", `${broker.tempDir}/..`]) {
-        const names: string[] = [];
-        for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-        assert.ok(!names.some((n) => n.includes(evil)), `${evil} created in ${dir}`);
-      }
-      await assertServes(target);
-    });
+    await t.step(
+      "path characters in topics on send and creation are refused",
+      () => pathTopics(broker, target, attacks),
+    );
 
-    await t.step("a client that stops reading is disconnected, others served", async () => {
-      const client = await WireClient.connect(broker.port);
-      try {
-        const body = new Uint8Array(60 * 1024).fill(7);
-        for (let i = 0; i < 40; i++) {
-          const answer = await client.request(sendV2("hostile_bp", body));
-          assert.equal(answer.code, ResponseCode.SUCCESS, answer.remark);
-        }
-      } finally {
-        await client.close();
-      }
-      const result = await stopReading(broker.port);
-      attacks++;
-      log.info("Stopped reader", result);
-      assert.ok(result.closed, `not disconnected after reading ${result.bytesRead} bytes`);
-      assert.ok(result.bytesRead < 300 * 200 * 1024, `read ${result.bytesRead} bytes`);
-      await assertServes(target);
-    });
+    await t.step(
+      "a client that stops reading is disconnected, others served",
+      () => stoppedReader(broker, target, attacks),
+    );
 
     await t.step(
       "messages sent before the attacks are intact",
@@ -313,7 +362,7 @@ Deno.test("broker survives hostile clients, keeps serving others and keeps its s
   } finally {
     const after = memoryKiB(target.pid);
     log.info("Broker memory under attack", {
-      attacks,
+      attacks: attacks.count,
       rssBeforeKiB: before.rss,
       rssUnderFloodKiB: floodRss,
       rssAfterKiB: after.rss,
