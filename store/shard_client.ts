@@ -202,10 +202,17 @@ export class WorkerShardClient implements ShardClient {
     });
   }
 
+  /**
+   * Sends queued batches. With nothing in flight the current batch goes at
+   * once (lowest latency); while the worker is busy only full batches go, so
+   * calls arriving one by one (one per socket read) gather into one message
+   * instead of one post each, and SYNC_FLUSH puts gather into one group commit.
+   */
   #send(): void {
     while (this.#hasQueued() && this.#inFlight.length < this.#maxInFlight) {
       let batch = this.#full.shift();
       if (batch === undefined) {
+        if (this.#inFlight.length > 0) break;
         batch = this.#batch;
         this.#batch = emptyBatch();
       }
