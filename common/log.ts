@@ -100,7 +100,9 @@ export class Logger {
       return;
     }
     let line = `${time} ${level.toUpperCase().padEnd(5)} [${this.#component}] ${message}`;
-    for (const [key, value] of Object.entries(fields ?? {})) line += ` ${key}=${formatValue(value)}`;
+    for (const [key, value] of Object.entries(fields ?? {})) {
+      line += ` ${key}=${formatValue(value)}`;
+    }
     settings.sink(line, level);
   }
 }
