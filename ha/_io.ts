@@ -1,0 +1,60 @@
+/**
+ * Small socket helpers shared by both HA endpoints: a serialised full write
+ * (a `conn.write` may be short, and two writers must not interleave) and a
+ * cancellable sleep that leaves no timer behind.
+ *
+ * Runs on: main thread
+ * @module
+ */
+
+/** Writes whole buffers one after another, however many callers there are. */
+export class SerialWriter {
+  readonly #conn: Deno.Conn;
+  #tail: Promise<void> = Promise.resolve();
+
+  /** Wraps `conn`. */
+  constructor(conn: Deno.Conn) {
+    this.#conn = conn;
+  }
+
+  /** Queues `bytes` (all of them) after every earlier write. */
+  write(...parts: Uint8Array[]): Promise<void> {
+    const next = this.#tail.then(async () => {
+      for (const bytes of parts) {
+        let offset = 0;
+        for (let round = 0; offset < bytes.length && round < 1_000_000; round++) {
+          offset += await this.#conn.write(bytes.subarray(offset));
+        }
+      }
+    });
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** A wake-up signal: `wait(ms)` resolves on the next `notify()` or after `ms`. */
+export class Signal {
+  #waiters = new Set<() => void>();
+
+  /** Wakes every current waiter. */
+  notify(): void {
+    const waiters = this.#waiters;
+    this.#waiters = new Set();
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves `true` when notified, `false` after `ms`. */
+  wait(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(wake);
+        resolve(false);
+      }, ms);
+      this.#waiters.add(wake);
+    });
+  }
+}
