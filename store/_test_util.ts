@@ -107,7 +107,10 @@ export class FaultyFileIO implements FileIO {
     }
     nodeFileIO.write(h, buf, pos);
   };
+  /** Called on every data sync (e.g. to move a fake clock). */
+  onSync: (() => void) | undefined;
   syncData: FileIO["syncData"] = (h) => {
+    this.onSync?.();
     if (this.failSyncs !== undefined) throw this.failSyncs;
     nodeFileIO.syncData(h);
   };
