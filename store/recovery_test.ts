@@ -7,6 +7,7 @@
  * @module
  */
 import { equal, ok } from "node:assert/strict";
+import fc from "fast-check";
 import { ManualClock, testSeed } from "../common/mod.ts";
 import { ShardStore } from "./shard_store.ts";
 import { config, decodeOne, FaultyFileIO, makeRecord, put, tempDir } from "./_test_util.ts";
@@ -93,10 +94,9 @@ Deno.test("ShardStore.open() rebuilds a consume queue whose files were deleted",
   }
 });
 
-Deno.test("ShardStore.open() after a truncation at any offset keeps exactly the whole records before it", async () => {
+Deno.test("ShardStore.open() after a truncation at any offset keeps exactly the whole records before it", () => {
   // Property: cutting the log anywhere leaves a store that serves every record wholly before the cut
   // and nothing after it, and accepts the next put at the cut. Seeded; SEED replays.
-  const fc = (await import("fast-check")).default;
   const seed = testSeed();
   const dir = tempDir();
   const store = ShardStore.open({ config: config(dir), shard: 0 });
