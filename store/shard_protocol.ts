@@ -198,7 +198,7 @@ export function decodePutResults(packed: Float64Array, count: number): PutResult
     const queueOffset = packed[pos++]!;
     const storeTimestamp = packed[pos++]!;
     const n = packed[pos++]!;
-    const physicalOffsets = Array.from(packed.subarray(pos, pos + n));
+    const physicalOffsets = n === 1 ? [packed[pos]!] : Array.from(packed.subarray(pos, pos + n));
     pos += n;
     out.push({ status, queueOffset, storeTimestamp, physicalOffsets, count: n });
   }
