@@ -33,6 +33,19 @@ const SEED_COUNT = 20;
 const MAX_CONNECTIONS = 400;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Settles with `promise`, or with `fallback` after `ms`; the timer never outlives the race. */
+async function withTimeout<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<F>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function listTree(root: string, depth = 0): Promise<string[]> {
   const out: string[] = [];
   if (depth > 8) return out;
@@ -108,16 +121,13 @@ async function stopReading(port: number): Promise<{ closed: boolean; bytesRead: 
         off += await conn.write(all.subarray(off));
       }
     })().catch(() => undefined);
-    await Promise.race([written, sleep(5000)]);
+    await withTimeout(written, 5000, undefined);
     await sleep(1500);
     let bytesRead = 0;
     const buffer = new Uint8Array(256 * 1024);
     const deadline = Date.now() + 15_000;
     for (let round = 0; round < 100_000 && Date.now() < deadline; round++) {
-      const n = await Promise.race([
-        conn.read(buffer).catch(() => null),
-        sleep(3000).then(() => -1),
-      ]);
+      const n = await withTimeout(conn.read(buffer).catch(() => null), 3000, -1);
       if (n === null) return { closed: true, bytesRead };
       if (n === -1) break;
       bytesRead += n;
