@@ -52,6 +52,8 @@ export interface BrokerControllerOptions {
   settings: BrokerSettings;
   store: BrokerMessageStore;
   clock?: Clock;
+  /** Called with each successful REGISTER_BROKER answer's header fields (replication). */
+  onRegistered?: (fields: Record<string, string>) => void;
 }
 
 /** One running broker. */
@@ -78,6 +80,7 @@ export class BrokerController implements BrokerRuntime {
   readonly #servers: RemotingServer[] = [];
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   #registrar: NameServerRegistrar | undefined;
+  readonly #onRegistered: BrokerControllerOptions["onRegistered"];
   #acl: BrokerAcl | undefined;
   #listener: ListenerOptions | undefined;
   #port = 0;
@@ -90,6 +93,7 @@ export class BrokerController implements BrokerRuntime {
     this.settings = options.settings;
     this.clock = options.clock ?? systemClock;
     this.store = options.store;
+    this.#onRegistered = options.onRegistered;
     const configDir = `${this.settings.storePathRootDir}/config`;
     this.topics = new TopicConfigManager({
       configDir,
@@ -187,6 +191,7 @@ export class BrokerController implements BrokerRuntime {
       topics: this.topics,
       brokerAddr: this.address,
       haServerAddr: `${this.settings.brokerIP2}:${haPort}`,
+      onRegistered: this.#onRegistered,
     });
     await this.#registrar.start();
   }

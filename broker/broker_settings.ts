@@ -19,6 +19,17 @@ export interface BrokerSettings {
   brokerIP2: string;
   listenPort: number;
   haListenPort: number;
+  // Replication (ha/, broker/ha_wiring.ts).
+  /** Slave: the master's HA address `host:port`; null = learned from name-server registration. */
+  haMasterAddress: string | null;
+  haSendHeartbeatInterval: number;
+  haHousekeepingInterval: number;
+  haTransferBatchSize: number;
+  haMaxGapNotInSync: number;
+  /** Consumers lagging far behind may be sent to a slave (`suggestWhichBrokerId`). */
+  slaveReadEnable: boolean;
+  /** % of physical memory treated as "hot": a consumer further behind is lagging. */
+  accessMessageInMemoryMaxRatio: number;
   /** Not RocketMQ: the address both listeners bind to. */
   bindAddress: string;
   /** Not RocketMQ: admin HTTP port (-1 = off, 0 = a free port). */
@@ -135,6 +146,13 @@ export function defaultBrokerSettings(): BrokerSettings {
     brokerIP2: "127.0.0.1",
     listenPort: 10911,
     haListenPort: 10912,
+    haMasterAddress: null,
+    haSendHeartbeatInterval: 5000,
+    haHousekeepingInterval: 20_000,
+    haTransferBatchSize: 32_768,
+    haMaxGapNotInSync: 256 * 1024 * 1024,
+    slaveReadEnable: false,
+    accessMessageInMemoryMaxRatio: 40,
     bindAddress: "0.0.0.0",
     httpPort: -1,
     httpBindAddress: "127.0.0.1",

@@ -119,6 +119,8 @@ export interface BrokerMessageStore {
   maxPhysicalOffset(): number;
   /** Registers the long-poll wake-up listener. */
   onMessageArrived(listener: MessageArrivedListener): void;
+  /** Extra GET_BROKER_RUNTIME_INFO keys (replication state), when the store has any. */
+  runtimeInfo?(): Record<string, string>;
   /** Flushes and closes (writes the checkpoint). */
   close(): Promise<void>;
 }

@@ -24,6 +24,8 @@ export interface NameServerRegistrarOptions {
   brokerAddr: string;
   /** `brokerIP2:haListenPort`. */
   haServerAddr: string;
+  /** Called with the header fields of each successful answer (a slave learns its master). */
+  onRegistered?: ((fields: Record<string, string>) => void) | undefined;
 }
 
 /** Splits `host:port;host:port` into addresses. */
@@ -106,7 +108,7 @@ export class NameServerRegistrar {
               code: response.code,
               remark: response.remark,
             });
-          }
+          } else this.#options.onRegistered?.(response.extFields ?? {});
         }
       } catch (error) {
         log.warn("Cannot register with name server", { addr, error });

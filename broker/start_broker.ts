@@ -15,6 +15,7 @@ import { type BrokerSettings, defaultBrokerSettings } from "./broker_settings.ts
 import type { BrokerMessageStore } from "./message_store_port.ts";
 import { StoreAdapter } from "./store_adapter.ts";
 import { storeConfigFromSettings } from "./store_settings.ts";
+import { learnMaster, ReplicatedStore, startReplication, startSlaveSync } from "./ha_wiring.ts";
 
 const log = getLogger("broker");
 
@@ -80,15 +81,35 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   }
   const clock = options.clock ?? systemClock;
   let store: BrokerMessageStore;
+  let replicated: ReplicatedStore | undefined;
   try {
-    store = options.store ?? await StoreAdapter.open(storeConfigFromSettings(settings), { clock });
+    if (options.store !== undefined) store = options.store;
+    else {
+      const adapter = await StoreAdapter.open(storeConfigFromSettings(settings), { clock });
+      store = replicated = await ReplicatedStore.wrap(adapter, settings).catch(async (error) => {
+        await adapter.close();
+        throw error;
+      });
+    }
   } catch (error) {
     if (tempDir !== undefined) await Deno.remove(tempDir, { recursive: true }).catch(() => {});
     throw error;
   }
-  const controller = new BrokerController({ settings, store, clock });
+  const controller = new BrokerController({
+    settings,
+    store,
+    clock,
+    ...(replicated === undefined ? {} : {
+      onRegistered: (fields: Record<string, string>) => learnMaster(replicated, fields),
+    }),
+  });
+  let stopSync: (() => Promise<void>) | undefined;
   try {
+    if (replicated !== undefined) await startReplication(replicated, settings);
     await controller.start();
+    if (replicated !== undefined && settings.brokerRole === "SLAVE") {
+      stopSync = startSlaveSync(controller, replicated);
+    }
   } catch (error) {
     await controller.shutdown().catch(() => {});
     if (tempDir !== undefined) await Deno.remove(tempDir, { recursive: true }).catch(() => {});
@@ -101,6 +122,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     settings,
     controller,
     close: async () => {
+      await stopSync?.();
       await controller.shutdown();
       if (tempDir !== undefined) await Deno.remove(tempDir, { recursive: true }).catch(() => {});
     },

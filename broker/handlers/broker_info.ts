@@ -105,6 +105,7 @@ export function handleGetBrokerRuntimeInfo(
     brokerActive: "true",
     commitLogDiskRatio: "0.0",
     consumeQueueDiskRatio: "0.0",
+    ...rt.store.runtimeInfo?.(),
   };
   return ok(ctx.request, {}, jsonBody({ table }));
 }

@@ -57,9 +57,23 @@ function readPullHeader(request: RemotingCommand): PullHeader {
   };
 }
 
-function offsetsHeader(fields: { next: number; min: number; max: number }): Record<string, string> {
+/**
+ * Java 4.x `suggestWhichBrokerId`: with `slaveReadEnable`, a consumer lagging far behind
+ * (`suggestPullingFromSlave`) is sent to the group's `whichBrokerWhenConsumeSlowly`, others
+ * to the group's `brokerId`; without it, always the master (0).
+ */
+function suggestBrokerId(rt: BrokerRuntime, group: string, slow: boolean): number {
+  if (!rt.settings.slaveReadEnable) return 0;
+  const config = rt.groups.get(group);
+  if (config === undefined) return slow ? 1 : 0;
+  return slow ? config.whichBrokerWhenConsumeSlowly : config.brokerId;
+}
+
+function offsetsHeader(
+  fields: { next: number; min: number; max: number; suggest?: number },
+): Record<string, string> {
   return {
-    suggestWhichBrokerId: "0",
+    suggestWhichBrokerId: String(fields.suggest ?? 0),
     nextBeginOffset: String(fields.next),
     minOffset: String(fields.min),
     maxOffset: String(fields.max),
@@ -98,7 +112,9 @@ export async function handlePullMessage(
   }
   const code = getStatusToPullCode(result.status, header.queueOffset);
   const hasSuspend = (header.sysFlag & FLAG_SUSPEND) !== 0;
-  if (ctx.mayHold && (header.sysFlag & FLAG_COMMIT_OFFSET) !== 0) {
+  // A slave keeps the master's offsets (synchronised), not the ones pulls carry.
+  const storeOffset = rt.settings.brokerRole !== "SLAVE";
+  if (ctx.mayHold && storeOffset && (header.sysFlag & FLAG_COMMIT_OFFSET) !== 0) {
     rt.offsets.commitOffset(
       header.consumerGroup,
       header.topic,
@@ -123,6 +139,7 @@ export async function handlePullMessage(
     next: result.nextBeginOffset,
     min: result.minOffset,
     max: result.maxOffset,
+    suggest: suggestBrokerId(rt, header.consumerGroup, result.suggestPullingFromSlave),
   });
   let body: Uint8Array | undefined;
   if (code === ResponseCode.SUCCESS) {
