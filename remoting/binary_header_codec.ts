@@ -41,15 +41,43 @@ function decodeText(bytes: Uint8Array, start: number, end: number): string {
   return textDecoder.decode(bytes.subarray(start, end));
 }
 
-/** UTF-8 encode; pure-ASCII strings skip TextEncoder. */
-function encodeText(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
+/**
+ * UTF-8 length of `text` exactly as `TextEncoder` writes it (a lone surrogate
+ * becomes U+FFFD, 3 bytes); equals `text.length` for pure ASCII.
+ */
+function utf8Length(text: string): number {
+  let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code >= 0x80) return textEncoder.encode(text);
-    out[i] = code;
+    if (code < 0x80) continue;
+    if (code < 0x800) {
+      bytes += 1;
+    } else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 2; // two code units, four bytes
+      i++;
+    } else {
+      bytes += 2;
+    }
   }
-  return out;
+  return bytes;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/** Writes `text` (of UTF-8 length `byteLength`) at `pos`; ASCII is copied without TextEncoder. */
+function writeText(text: string, byteLength: number, out: Uint8Array, pos: number): number {
+  if (byteLength === text.length) {
+    for (let i = 0; i < byteLength; i++) out[pos + i] = text.charCodeAt(i);
+  } else {
+    textEncoder.encodeInto(text, out.subarray(pos, pos + byteLength));
+  }
+  return pos + byteLength;
+}
+
+function textOf(value: unknown): string {
+  return typeof value === "string" ? value : String(value);
 }
 
 /** True when `code` and `version` fit the signed 16-bit fields of the binary header. */
@@ -66,52 +94,70 @@ function isInt16(value: number): boolean {
  * code or version does not fit 16 bits (check with `fitsBinaryHeader`).
  */
 export function encodeBinaryHeader(cmd: CommandHeader): Uint8Array {
+  const out = new Uint8Array(binaryHeaderByteLength(cmd));
+  writeBinaryHeader(cmd, out, 0);
+  return out;
+}
+
+/**
+ * Bytes `writeBinaryHeader` will write for `cmd`. Throws `RangeError` when the
+ * code or version does not fit 16 bits or a key is longer than 32767 bytes.
+ */
+export function binaryHeaderByteLength(cmd: CommandHeader): number {
   if (!fitsBinaryHeader(cmd)) {
     throw new RangeError(
       `Cannot encode binary header: code ${cmd.code} or version ${cmd.version} exceeds 16 bits`,
     );
   }
-  const remark = cmd.remark === undefined || cmd.remark === "" ? undefined : encodeText(cmd.remark);
-  const entries: Uint8Array[] = [];
-  let mapBytes = 0;
-  for (const key in cmd.extFields) {
-    const value = cmd.extFields[key];
+  let bytes = BINARY_HEADER_MIN_BYTES;
+  if (cmd.remark !== undefined && cmd.remark !== "") bytes += utf8Length(cmd.remark);
+  const fields = cmd.extFields;
+  for (const key in fields) {
+    const value = fields[key];
     if (value === undefined || value === null) continue;
-    const k = encodeText(key);
-    const v = encodeText(value);
-    if (k.length > 0x7fff) {
+    const keyBytes = utf8Length(key);
+    if (keyBytes > 0x7fff) {
       throw new RangeError(`Cannot encode binary header: key "${key}" too long`);
     }
-    entries.push(k, v);
-    mapBytes += 6 + k.length + v.length;
+    bytes += 6 + keyBytes + utf8Length(textOf(value));
   }
-  const out = new Uint8Array(BINARY_HEADER_MIN_BYTES + (remark?.length ?? 0) + mapBytes);
-  const view = new DataView(out.buffer);
-  view.setInt16(0, cmd.code);
-  out[2] = languageByte(cmd.language);
-  view.setInt16(3, cmd.version);
-  view.setInt32(5, cmd.opaque | 0);
-  view.setInt32(9, cmd.flag | 0);
-  let pos = 13;
-  view.setInt32(pos, remark?.length ?? 0);
+  return bytes;
+}
+
+/**
+ * Writes the binary header of `cmd` into `out` at `offset` (room for
+ * `binaryHeaderByteLength(cmd)` bytes is the caller's duty); returns the
+ * offset after it. No allocation for ASCII text.
+ */
+export function writeBinaryHeader(cmd: CommandHeader, out: Uint8Array, offset: number): number {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  view.setInt16(offset, cmd.code);
+  out[offset + 2] = languageByte(cmd.language);
+  view.setInt16(offset + 3, cmd.version);
+  view.setInt32(offset + 5, cmd.opaque | 0);
+  view.setInt32(offset + 9, cmd.flag | 0);
+  let pos = offset + 13;
+  const remark = cmd.remark === undefined || cmd.remark === "" ? undefined : cmd.remark;
+  const remarkBytes = remark === undefined ? 0 : utf8Length(remark);
+  view.setInt32(pos, remarkBytes);
   pos += 4;
-  if (remark !== undefined) {
-    out.set(remark, pos);
-    pos += remark.length;
-  }
-  view.setInt32(pos, mapBytes);
+  if (remark !== undefined) pos = writeText(remark, remarkBytes, out, pos);
+  const mapStart = pos;
   pos += 4;
-  for (let i = 0; i < entries.length; i += 2) {
-    const k = entries[i] as Uint8Array;
-    const v = entries[i + 1] as Uint8Array;
-    view.setInt16(pos, k.length);
-    out.set(k, pos + 2);
-    pos += 2 + k.length;
-    view.setInt32(pos, v.length);
-    out.set(v, pos + 4);
-    pos += 4 + v.length;
+  const fields = cmd.extFields;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === undefined || value === null) continue;
+    const keyBytes = utf8Length(key);
+    view.setInt16(pos, keyBytes);
+    pos = writeText(key, keyBytes, out, pos + 2);
+    const text = textOf(value);
+    const valueBytes = utf8Length(text);
+    view.setInt32(pos, valueBytes);
+    pos = writeText(text, valueBytes, out, pos + 4);
   }
-  return out;
+  view.setInt32(mapStart, pos - mapStart - 4);
+  return pos;
 }
 
 /** Decodes a binary header; throws `DecodeError` when a length points past the header. */

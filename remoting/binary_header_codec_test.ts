@@ -124,3 +124,30 @@ Deno.test("decodeBinaryHeader() throws DecodeError when lengths point past the h
     throws(() => decodeBinaryHeader(bytes), DecodeError, `offset ${offset}`);
   }
 });
+
+Deno.test("encodeBinaryHeader() writes non-ASCII text exactly as TextEncoder does", () => {
+  const texts = ["héllo", "€ 1", "emoji 😀", "lone \ud800 high", "lone \udc00 low", "end \ud83d"];
+  const encoder = new TextEncoder();
+  for (const text of texts) {
+    const bytes = encodeBinaryHeader({
+      code: 1,
+      language: "JAVA",
+      version: 1,
+      opaque: 2,
+      flag: 0,
+      remark: text,
+      extFields: { [text]: text, k: "v" },
+    });
+    const utf8 = encoder.encode(text);
+    const view = new DataView(bytes.buffer);
+    equal(view.getInt32(13), utf8.length, `remark length of ${JSON.stringify(text)}`);
+    deepEqual(bytes.subarray(17, 17 + utf8.length), utf8);
+    const mapStart = 17 + utf8.length;
+    equal(view.getInt32(mapStart), 2 * utf8.length + 14);
+    equal(bytes.length, mapStart + 4 + view.getInt32(mapStart));
+    const decoded = decodeBinaryHeader(bytes);
+    const expected = new TextDecoder().decode(utf8);
+    equal(decoded.remark, expected);
+    deepEqual(decoded.extFields, { [expected]: expected, k: "v" });
+  }
+});

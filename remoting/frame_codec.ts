@@ -14,7 +14,12 @@
  * @module
  */
 import { DecodeError, FRAME_MAX_BYTES, FRAME_MIN_BYTES } from "../common/mod.ts";
-import { decodeBinaryHeader, encodeBinaryHeader, fitsBinaryHeader } from "./binary_header_codec.ts";
+import {
+  binaryHeaderByteLength,
+  decodeBinaryHeader,
+  fitsBinaryHeader,
+  writeBinaryHeader,
+} from "./binary_header_codec.ts";
 import { decodeJsonHeader, encodeJsonHeader } from "./json_header_codec.ts";
 import type { RemotingCommand, SerializeType } from "./remoting_command.ts";
 
@@ -28,18 +33,31 @@ const DECODER_INITIAL_BYTES = 64 * 1024;
  */
 export function encodeCommand(cmd: RemotingCommand): Uint8Array {
   const binary = cmd.serializeType === "ROCKETMQ" && fitsBinaryHeader(cmd);
-  const header = binary ? encodeBinaryHeader(cmd) : encodeJsonHeader(cmd);
-  if (header.length > HEADER_LENGTH_MAX) {
-    throw new RangeError(`Cannot encode command: header of ${header.length} bytes is too long`);
-  }
   const bodyLength = cmd.body?.length ?? 0;
-  const frame = new Uint8Array(8 + header.length + bodyLength);
+  let frame: Uint8Array;
+  let headerLength: number;
+  if (binary) {
+    headerLength = checkHeaderLength(binaryHeaderByteLength(cmd));
+    frame = new Uint8Array(8 + headerLength + bodyLength);
+    writeBinaryHeader(cmd, frame, 8);
+  } else {
+    const header = encodeJsonHeader(cmd);
+    headerLength = checkHeaderLength(header.length);
+    frame = new Uint8Array(8 + headerLength + bodyLength);
+    frame.set(header, 8);
+  }
   const view = new DataView(frame.buffer);
-  view.setUint32(0, 4 + header.length + bodyLength);
-  view.setUint32(4, ((binary ? 1 : 0) << 24 | header.length) >>> 0);
-  frame.set(header, 8);
-  if (cmd.body !== undefined && bodyLength > 0) frame.set(cmd.body, 8 + header.length);
+  view.setUint32(0, 4 + headerLength + bodyLength);
+  view.setUint32(4, ((binary ? 1 : 0) << 24 | headerLength) >>> 0);
+  if (cmd.body !== undefined && bodyLength > 0) frame.set(cmd.body, 8 + headerLength);
   return frame;
+}
+
+function checkHeaderLength(length: number): number {
+  if (length > HEADER_LENGTH_MAX) {
+    throw new RangeError(`Cannot encode command: header of ${length} bytes is too long`);
+  }
+  return length;
 }
 
 /**

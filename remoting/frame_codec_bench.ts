@@ -7,9 +7,10 @@
  * @module
  */
 import { encodeCommand, FrameDecoder } from "./frame_codec.ts";
-import { createRequest } from "./remoting_command.ts";
+import { createRequest, createResponse } from "./remoting_command.ts";
 import type { SerializeType } from "./remoting_command.ts";
 import { RequestCode } from "./request_code.ts";
+import { ResponseCode } from "./response_code.ts";
 
 function sendV2(serializeType: SerializeType) {
   return createRequest(RequestCode.SEND_MESSAGE_V2, {
@@ -29,6 +30,28 @@ function sendV2(serializeType: SerializeType) {
       m: "false",
     },
     body: new Uint8Array(1024).fill(0x61),
+  });
+}
+
+/** The broker's SEND_MESSAGE_V2 answer (no body). */
+function sendResponse(serializeType: SerializeType) {
+  return createResponse(sendV2(serializeType), ResponseCode.SUCCESS, {
+    extFields: {
+      msgId: "7F00000100002A9F0000000000012345",
+      queueId: "3",
+      queueOffset: "123456",
+      MSG_REGION: "DefaultRegion",
+      TRACE_ON: "true",
+    },
+  });
+}
+
+for (const type of ["JSON", "ROCKETMQ"] as const) {
+  const response = sendResponse(type);
+  Deno.bench(`encodeCommand() SEND_MESSAGE_V2 response, ${type} header`, {
+    group: "encode-response",
+  }, () => {
+    encodeCommand(response);
   });
 }
 
