@@ -128,6 +128,7 @@ export function putBatch(
   const batchStart = commitLog.maxOffset;
   const staged: (Staged | undefined)[] = [];
   const nextOffsets = new Map<QueueState, number>();
+  const queues = new Map<string, QueueState[]>();
   let from = 0;
   let to = 0;
   let written = 0; // staged puts whose bytes are all written
@@ -151,7 +152,7 @@ export function putBatch(
         from = to = meta.byteOffset;
       }
       const before = ctx.queues.size;
-      const queue = findQueue(ctx, meta.topic, meta.queueId, true)!;
+      const queue = batchQueue(ctx, queues, meta);
       if (ctx.queues.size !== before) out.newQueues = true;
       let next = nextOffsets.get(queue) ?? queue.cq.maxOffset;
       const st: Staged = {
@@ -197,6 +198,25 @@ export function putBatch(
   if (!syncIfNeeded(ctx, done, batchStart, out)) return out;
   dispatch(ctx, bytes, done, out);
   return out;
+}
+
+/** `findQueue` with a per-batch cache by topic and queue id (no key string per put). */
+function batchQueue(
+  ctx: ShardContext,
+  cache: Map<string, QueueState[]>,
+  meta: PutMeta,
+): QueueState {
+  let byId = cache.get(meta.topic);
+  if (byId === undefined) {
+    byId = [];
+    cache.set(meta.topic, byId);
+  }
+  let queue = byId[meta.queueId];
+  if (queue === undefined) {
+    queue = findQueue(ctx, meta.topic, meta.queueId, true)!;
+    byId[meta.queueId] = queue;
+  }
+  return queue;
 }
 
 function statusOf(error: unknown): PutStatus {
