@@ -1,0 +1,124 @@
+/**
+ * Helpers for the replication tests: start a master or slave broker process
+ * (two shards, small segments, fast HA heartbeats), send and pull over the
+ * raw wire, and read GET_BROKER_RUNTIME_INFO.
+ *
+ * Runs on: main thread
+ * @module
+ */
+import { type RemotingCommand, RequestCode } from "../../remoting/mod.ts";
+import { javaRequest, type RunningProcess, startProcess, WireClient } from "../harness.ts";
+
+/** Ready line of `broker/main.ts`; group 1 is the port. */
+export const BROKER_READY = /The broker\[[^,]+, [\d.]+:(\d+)\] boot success/;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Starts a broker process of `role` on `storeDir`. */
+export function startHaBroker(options: {
+  namesrvPort: number;
+  storeDir: string;
+  role: "ASYNC_MASTER" | "SYNC_MASTER" | "SLAVE";
+  brokerName?: string;
+  extra?: Record<string, string>;
+}): Promise<RunningProcess> {
+  return startProcess({
+    entry: "broker/main.ts",
+    properties: {
+      brokerName: options.brokerName ?? "broker-ha",
+      brokerId: options.role === "SLAVE" ? "1" : "0",
+      brokerRole: options.role,
+      brokerIP1: "127.0.0.1",
+      brokerIP2: "127.0.0.1",
+      bindAddress: "127.0.0.1",
+      listenPort: "0",
+      haListenPort: "0",
+      namesrvAddr: `127.0.0.1:${options.namesrvPort}`,
+      storePathRootDir: options.storeDir,
+      shardCount: "2",
+      maxMessageSize: "4096",
+      mappedFileSizeCommitLog: "65536",
+      haSendHeartbeatInterval: "500",
+      syncFlushTimeout: "2000",
+      ...options.extra,
+    },
+    readyPattern: BROKER_READY,
+  });
+}
+
+/** A SEND_MESSAGE_V2 request. */
+export function sendRequest(topic: string, queueId: number, body: string): RemotingCommand {
+  return javaRequest(RequestCode.SEND_MESSAGE_V2, {
+    a: "pg",
+    b: topic,
+    c: "TBW102",
+    d: "4",
+    e: String(queueId),
+    f: "0",
+    g: String(Date.now()),
+    h: "0",
+    i: `KEYS\u0001${body}\u0002WAIT\u0001true\u0002TAGS\u0001TagA`,
+    j: "0",
+    k: "false",
+    m: "false",
+  }, { body: encoder.encode(body) });
+}
+
+/** A PULL_MESSAGE request (subscription in the request, no suspend, no commit). */
+export function pullRequest(topic: string, queueId: number, offset: number): RemotingCommand {
+  return javaRequest(RequestCode.PULL_MESSAGE, {
+    consumerGroup: "ha_cg",
+    topic,
+    queueId: String(queueId),
+    queueOffset: String(offset),
+    maxMsgNums: "32",
+    sysFlag: "4",
+    commitOffset: "0",
+    suspendTimeoutMillis: "1000",
+    subscription: "*",
+    subVersion: "0",
+    expressionType: "TAG",
+  });
+}
+
+/** Every stored record of `queues` queues of `topic`, pulled from the broker on `port`. */
+export async function pullAll(port: number, topic: string, queues: number): Promise<Uint8Array[]> {
+  const client = await WireClient.connect(port);
+  const out: Uint8Array[] = [];
+  try {
+    for (let q = 0; q < queues; q++) {
+      let offset = 0;
+      for (let round = 0; round < 1000; round++) {
+        const response = await client.request(pullRequest(topic, q, offset));
+        if (response.code !== 0 || response.body === undefined) break;
+        out.push(response.body);
+        offset = Number(response.extFields?.nextBeginOffset ?? offset);
+      }
+    }
+  } finally {
+    await client.close();
+  }
+  return out;
+}
+
+/** Total bytes of `parts`, joined. */
+export function joined(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
+/** GET_BROKER_RUNTIME_INFO's table. */
+export async function runtimeInfo(port: number): Promise<Record<string, string>> {
+  const client = await WireClient.connect(port);
+  try {
+    const response = await client.request(javaRequest(RequestCode.GET_BROKER_RUNTIME_INFO, {}));
+    return (JSON.parse(decoder.decode(response.body)) as { table: Record<string, string> }).table;
+  } finally {
+    await client.close();
+  }
+}

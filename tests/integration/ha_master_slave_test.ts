@@ -1,0 +1,97 @@
+/**
+ * One master and one slave as real processes. Goal: a slave started late
+ * catches up from zero and holds every message byte for byte (pulls from
+ * both answer the same records); routes list both broker ids; the slave
+ * refuses sends with SERVICE_NOT_AVAILABLE (14); a slave killed with SIGKILL
+ * and restarted on its store resumes and catches up again; the master
+ * reports the slave in GET_BROKER_RUNTIME_INFO and reports it gone once it
+ * stopped, while it keeps serving sends (async mode).
+ * Method: `namesrv/main.ts` and two `broker/main.ts` on 127.0.0.1 with free
+ * ports, two store shards, 64 KiB segments, 500 ms HA heartbeats.
+ *
+ * Runs on: main thread
+ * @module
+ */
+import { deepEqual, equal } from "node:assert/strict";
+import { RequestCode } from "../../remoting/mod.ts";
+import { javaRequest, startNameServer, waitFor, WireClient } from "../harness.ts";
+import { joined, pullAll, runtimeInfo, sendRequest, startHaBroker } from "./_ha_cluster.ts";
+
+const TOPIC = "ha_topic";
+const QUEUES = 4;
+
+async function send(port: number, from: number, count: number): Promise<number[]> {
+  const client = await WireClient.connect(port);
+  const codes: number[] = [];
+  try {
+    for (let i = from; i < from + count; i++) {
+      const response = await client.request(sendRequest(TOPIC, i % QUEUES, `msg-${i}`));
+      codes.push(response.code);
+    }
+  } finally {
+    await client.close();
+  }
+  return codes;
+}
+
+async function sameData(masterPort: number, slavePort: number): Promise<boolean> {
+  const [a, b] = await Promise.all([
+    pullAll(masterPort, TOPIC, QUEUES),
+    pullAll(slavePort, TOPIC, QUEUES),
+  ]);
+  const [x, y] = [joined(a), joined(b)];
+  return x.length > 0 && x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+Deno.test("master and slave: late slave catches up, refuses sends, resumes after SIGKILL", async () => {
+  const namesrv = await startNameServer();
+  const masterDir = await Deno.makeTempDir({ prefix: "ha_master_" });
+  const slaveDir = await Deno.makeTempDir({ prefix: "ha_slave_" });
+  const master = await startHaBroker({
+    namesrvPort: namesrv.port,
+    storeDir: masterDir,
+    role: "ASYNC_MASTER",
+  });
+  let slave: Awaited<ReturnType<typeof startHaBroker>> | undefined;
+  try {
+    deepEqual(new Set(await send(master.port, 0, 60)), new Set([0]));
+    slave = await startHaBroker({ namesrvPort: namesrv.port, storeDir: slaveDir, role: "SLAVE" });
+    const slavePort = slave.port;
+    await waitFor(() => sameData(master.port, slavePort), { timeoutMs: 10_000, intervalMs: 100 });
+    // Routes list both ids of the group.
+    const ns = await WireClient.connect(namesrv.port);
+    try {
+      const route = await ns.request(
+        javaRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: TOPIC }),
+      );
+      const text = new TextDecoder().decode(route.body);
+      equal(text.includes(`"0":"127.0.0.1:${master.port}"`), true, text);
+      equal(text.includes(`"1":"127.0.0.1:${slavePort}"`), true, text);
+    } finally {
+      await ns.close();
+    }
+    deepEqual(await send(slavePort, 0, 1), [14]);
+    const info = await runtimeInfo(master.port);
+    equal(info.haConnectionNum, "1");
+    // Writes while connected arrive too; then the slave dies hard and comes back.
+    deepEqual(new Set(await send(master.port, 60, 40)), new Set([0]));
+    await waitFor(() => sameData(master.port, slavePort), { timeoutMs: 10_000, intervalMs: 100 });
+    await slave.kill();
+    slave = undefined;
+    await waitFor(async () => (await runtimeInfo(master.port)).haConnectionNum === "0", {
+      timeoutMs: 5000,
+    });
+    deepEqual(new Set(await send(master.port, 100, 40)), new Set([0]));
+    slave = await startHaBroker({ namesrvPort: namesrv.port, storeDir: slaveDir, role: "SLAVE" });
+    const again = slave.port;
+    await waitFor(() => sameData(master.port, again), { timeoutMs: 10_000, intervalMs: 100 });
+    const slaveInfo = await runtimeInfo(again);
+    equal(slaveInfo.masterAddr, `127.0.0.1:${master.port}`);
+  } finally {
+    await slave?.stop();
+    await master.stop();
+    await namesrv.stop();
+    await Deno.remove(masterDir, { recursive: true }).catch(() => undefined);
+    await Deno.remove(slaveDir, { recursive: true }).catch(() => undefined);
+  }
+});
