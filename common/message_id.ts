@@ -18,14 +18,21 @@ import {
   encodeSocketAddress,
   ipFromBytes,
   ipToBytes,
+  socketAddressByteLength,
 } from "./socket_address.ts";
 
 const HEX = "0123456789ABCDEF";
+/** Two upper-case hex chars of every byte value. */
+const HEX_PAIRS: readonly string[] = Array.from(
+  { length: 256 },
+  (_, byte) => HEX.charAt(byte >>> 4) + HEX.charAt(byte & 15),
+);
+const TWO_POW_32 = 0x1_0000_0000;
 
 /** Upper-case hex of `bytes` (Java `UtilAll.bytes2string`). */
 export function bytesToHex(bytes: Uint8Array): string {
   let out = "";
-  for (const byte of bytes) out += HEX.charAt(byte >>> 4) + HEX.charAt(byte & 15);
+  for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i] as number];
   return out;
 }
 
@@ -44,10 +51,16 @@ export function hexToBytes(hex: string): Uint8Array {
  * port (4), commit-log offset (8), as 32 or 56 upper-case hex chars.
  */
 export function createOffsetMessageId(storeHost: SocketAddress, commitLogOffset: number): string {
-  const ipLength = ipToBytes(storeHost.host).length;
+  const ipLength = socketAddressByteLength(storeHost) - 4;
   const bytes = new Uint8Array(ipLength + 12);
   encodeSocketAddress(storeHost, bytes, 0);
-  new DataView(bytes.buffer).setBigInt64(ipLength + 4, BigInt(commitLogOffset));
+  const view = new DataView(bytes.buffer);
+  if (Number.isSafeInteger(commitLogOffset) && commitLogOffset >= 0) {
+    view.setUint32(ipLength + 4, Math.floor(commitLogOffset / TWO_POW_32));
+    view.setUint32(ipLength + 8, commitLogOffset >>> 0);
+  } else {
+    view.setBigInt64(ipLength + 4, BigInt(commitLogOffset));
+  }
   return bytesToHex(bytes);
 }
 

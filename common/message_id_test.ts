@@ -164,3 +164,10 @@ Deno.test("createUniqueId() gives distinct 32-char hex ids", () => {
   assert.equal(ids.size, 100);
   for (const id of ids) assert.match(id, /^[0-9A-F]{32}$/);
 });
+
+Deno.test("createOffsetMessageId() writes offsets up to 2^53 - 1 as a big-endian int64", () => {
+  for (const offset of [0, 1, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER]) {
+    const id = createOffsetMessageId({ host: "127.0.0.1", port: 10911 }, offset);
+    assert.equal(id.slice(16), BigInt(offset).toString(16).toUpperCase().padStart(16, "0"));
+  }
+});

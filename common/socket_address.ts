@@ -17,6 +17,21 @@ export interface SocketAddress {
 }
 
 const IPV4_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const PORT_PATTERN = /^\d{1,5}$/;
+
+/**
+ * Parsed IP literals and socket address texts, bounded: the broker parses the
+ * same few peer and store addresses for every message. Cleared when full.
+ */
+const CACHE_MAX_ENTRIES = 1024;
+const ipCache = new Map<string, Uint8Array>();
+const addressCache = new Map<string, SocketAddress>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
+  cache.set(key, value);
+  return value;
+}
 
 /** Whether `host` is IPv6 text (contains a colon). */
 export function isIPv6(host: string): boolean {
@@ -24,7 +39,7 @@ export function isIPv6(host: string): boolean {
 }
 
 function parsePort(text: string, input: string): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) {
+  if (!PORT_PATTERN.test(text) || Number(text) > 65535) {
     throw new DecodeError(`Invalid socket address: bad port in "${input}"`);
   }
   return Number(text);
@@ -36,6 +51,14 @@ function parsePort(text: string, input: string): number {
  * The host must be an IP literal. Throws `DecodeError` on bad input.
  */
 export function parseSocketAddress(text: string): SocketAddress {
+  const cached = addressCache.get(text);
+  if (cached !== undefined) return { host: cached.host, port: cached.port };
+  const parsed = parseSocketAddressText(text);
+  remember(addressCache, text, parsed);
+  return { host: parsed.host, port: parsed.port };
+}
+
+function parseSocketAddressText(text: string): SocketAddress {
   let host: string;
   let portText: string;
   if (text.startsWith("[")) {
@@ -51,7 +74,7 @@ export function parseSocketAddress(text: string): SocketAddress {
   }
   const port = parsePort(portText, text);
   // Validates the host; throws DecodeError when it is not an IP literal.
-  ipToBytes(host);
+  sharedIpBytes(host);
   return { host, port };
 }
 
@@ -118,9 +141,16 @@ function parseIPv6(host: string): Uint8Array | undefined {
 
 /** The 4 (IPv4) or 16 (IPv6) address bytes of an IP literal; `DecodeError` otherwise. */
 export function ipToBytes(host: string): Uint8Array {
+  return sharedIpBytes(host).slice();
+}
+
+/** Like `ipToBytes` but the cached array itself: callers must not modify it. */
+function sharedIpBytes(host: string): Uint8Array {
+  const cached = ipCache.get(host);
+  if (cached !== undefined) return cached;
   const bytes = isIPv6(host) ? parseIPv6(host) : parseIPv4(host);
   if (bytes === undefined) throw new DecodeError(`Invalid IP address: "${host}"`);
-  return bytes;
+  return remember(ipCache, host, bytes);
 }
 
 /** IP text from 4 or 16 address bytes (IPv6 in RFC 5952 compressed lower-case form). */
@@ -163,7 +193,7 @@ export function encodeSocketAddress(
   target: Uint8Array,
   offset: number,
 ): number {
-  const ip = ipToBytes(address.host);
+  const ip = sharedIpBytes(address.host);
   if (offset < 0 || offset + ip.length + 4 > target.length) {
     throw new RangeError(`Cannot encode socket address: no room at offset ${offset}`);
   }

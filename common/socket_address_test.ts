@@ -103,3 +103,26 @@ Deno.test("decodeSocketAddress() inverts encodeSocketAddress() for random addres
     { seed, numRuns: 500 },
   );
 });
+
+Deno.test("parseSocketAddress() and ipToBytes() return fresh values when the input was parsed before", () => {
+  const first = parseSocketAddress("10.1.2.3:10911");
+  first.host = "changed";
+  first.port = 1;
+  assert.deepEqual(parseSocketAddress("10.1.2.3:10911"), { host: "10.1.2.3", port: 10911 });
+  const bytes = ipToBytes("10.1.2.3");
+  bytes[0] = 99;
+  assert.deepEqual(ipToBytes("10.1.2.3"), new Uint8Array([10, 1, 2, 3]));
+  const target = new Uint8Array(8);
+  encodeSocketAddress({ host: "10.1.2.3", port: 1 }, target, 0);
+  assert.deepEqual(target, new Uint8Array([10, 1, 2, 3, 0, 0, 0, 1]));
+  assert.throws(() => parseSocketAddress("10.1.2.300:1"), DecodeError);
+  assert.throws(() => parseSocketAddress("10.1.2.300:1"), DecodeError);
+});
+
+Deno.test("parseSocketAddress() still parses correctly after more distinct inputs than its cache holds", () => {
+  for (let i = 0; i < 3000; i++) {
+    const host = `10.${(i >> 8) & 255}.${i & 255}.1`;
+    assert.deepEqual(parseSocketAddress(`${host}:${i}`), { host, port: i });
+  }
+  assert.deepEqual(ipToBytes("10.0.5.1"), new Uint8Array([10, 0, 5, 1]));
+});
