@@ -149,6 +149,59 @@ export function lookMessageByOffset(
   return bytes;
 }
 
+/** A growing byte buffer that lookups write into, so a batch of them is one transfer. */
+export class ByteArena {
+  bytes: Uint8Array<ArrayBuffer>;
+  length = 0;
+
+  /** Starts with room for `capacity` bytes. */
+  constructor(capacity = 64 * 1024) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  /** Makes room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    const next = new Uint8Array(Math.max(this.bytes.length * 2, this.length + n));
+    next.set(this.bytes.subarray(0, this.length));
+    this.bytes = next;
+  }
+}
+
+/**
+ * `lookMessageByOffset` that reads straight into `arena` at its end and
+ * returns the record length (0 when there is no record there; nothing kept).
+ */
+export function lookMessageInto(
+  ctx: ShardContext,
+  physicalOffset: number,
+  arena: ByteArena,
+): number {
+  const { commitLog } = ctx;
+  if (physicalOffset < commitLog.minOffset || physicalOffset + 8 > commitLog.maxOffset) return 0;
+  const guess = Math.min(LOOK_GUESS_BYTES, commitLog.maxOffset - physicalOffset);
+  arena.reserve(guess);
+  const at = arena.length;
+  const n = commitLog.read(physicalOffset, arena.bytes.subarray(at, at + guess));
+  if (n < 8) return 0;
+  const view = new DataView(arena.bytes.buffer);
+  const size = view.getInt32(at);
+  if (
+    size <= 8 || size > ctx.config.maxMessageSize + 65536 ||
+    physicalOffset + size > commitLog.maxOffset
+  ) {
+    return 0;
+  }
+  if (size > n) {
+    arena.reserve(size);
+    if (commitLog.read(physicalOffset, arena.bytes.subarray(at, at + size)) < size) return 0;
+  }
+  const s = summarizeRecord(new DataView(arena.bytes.buffer), at, at + size);
+  if (s === undefined || s.physicalOffset !== physicalOffset) return 0;
+  arena.length = at + size;
+  return size;
+}
+
 /** Store timestamp of the record at `physicalOffset`, or -1 when unreadable. */
 export function storeTimeAt(ctx: ShardContext, physicalOffset: number): number {
   const head = new Uint8Array(80);

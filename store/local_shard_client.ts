@@ -9,12 +9,14 @@
 import type { Clock } from "../common/mod.ts";
 import type { FileIO } from "./file_io.ts";
 import { ShardStore } from "./shard_store.ts";
-import { runShardBatch, unpackResult } from "./shard_ops.ts";
+import { runShardBatch, unpackLooks, unpackResult } from "./shard_ops.ts";
 import {
   type ArrivalSink,
   type Batch,
   emptyBatch,
   fromWireError,
+  hasWork,
+  looksWire,
   packPayload,
   type ReadOpInput,
   type ShardClient,
@@ -77,6 +79,15 @@ export class LocalShardClient implements ShardClient {
     });
   }
 
+  /** Queues a lookup by physical offset. */
+  look(physicalOffset: number): Promise<Uint8Array | undefined> {
+    return new Promise((resolve, reject) => {
+      this.#batch.looks.push(physicalOffset);
+      this.#batch.lookWaiters.push({ resolve: resolve as (v: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
   /** Runs what is queued and closes the shard. */
   close(): Promise<void> {
     this.#run();
@@ -96,11 +107,12 @@ export class LocalShardClient implements ShardClient {
 
   #run(): void {
     const batch = this.#batch;
-    if (batch.puts.count === 0 && batch.ops.length === 0) return;
+    if (!hasWork(batch)) return;
     this.#batch = emptyBatch();
     const out = runShardBatch(this.#store, {
       payload: packPayload(batch),
       puts: batch.puts.count === 0 ? null : batch.puts.build(),
+      looks: looksWire(batch),
       ops: batch.ops,
     });
     if (out.putResults !== null) {
@@ -112,6 +124,10 @@ export class LocalShardClient implements ShardClient {
       this.#waiters.delete(r.id);
       if (r.error !== undefined) waiter?.reject(fromWireError(r.error));
       else waiter?.resolve(unpackResult(r, out.packed));
+    }
+    if (out.lookIndex !== null && out.lookBytes !== null) {
+      const found = unpackLooks(out.lookIndex, out.lookBytes);
+      batch.lookWaiters.forEach((w, i) => w.resolve(found[i]));
     }
     if (out.arrivals.length > 0) this.#onArrivals(out.arrivals);
   }

@@ -227,7 +227,7 @@ export class MessageStore {
     if (shard === undefined || !Number.isSafeInteger(physicalOffset) || physicalOffset < 0) {
       return undefined;
     }
-    return await shard.call({ op: "look", physicalOffset }) as Uint8Array | undefined;
+    return await shard.look(physicalOffset);
   }
 
   /** Records whose key or UNIQ_KEY matches, from every shard, newest first per shard. */

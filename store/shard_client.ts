@@ -10,7 +10,7 @@
  * @module
  */
 import { BrokerError } from "../common/mod.ts";
-import { unpackResult } from "./shard_ops.ts";
+import { unpackLooks, unpackResult } from "./shard_ops.ts";
 import {
   decodePutResults,
   type OpResult,
@@ -33,6 +33,8 @@ export interface ShardClient {
   put(req: PutRequest): Promise<PutResult>;
   /** Queues a read or admin op. */
   call(op: ReadOpInput): Promise<unknown>;
+  /** Queues a lookup by physical offset (batched in compact form). */
+  look(physicalOffset: number): Promise<Uint8Array | undefined>;
   /** Flushes and closes the shard. */
   close(): Promise<void>;
 }
@@ -60,6 +62,8 @@ export interface Batch {
   parts: Uint8Array[];
   bytes: number;
   ops: ReadOp[];
+  looks: number[];
+  lookWaiters: Waiter[];
 }
 
 /** Largest batch: bounded so several batches pipeline between the threads. */
@@ -67,12 +71,31 @@ const BATCH_MAX_OPS = 512;
 const BATCH_MAX_BYTES = 1024 * 1024;
 
 function isFull(batch: Batch): boolean {
-  return batch.puts.count + batch.ops.length >= BATCH_MAX_OPS || batch.bytes >= BATCH_MAX_BYTES;
+  return batch.puts.count + batch.ops.length + batch.looks.length >= BATCH_MAX_OPS ||
+    batch.bytes >= BATCH_MAX_BYTES;
 }
 
 /** A batch with nothing queued. */
 export function emptyBatch(): Batch {
-  return { puts: new PutOpsBuilder(), putWaiters: [], parts: [], bytes: 0, ops: [] };
+  return {
+    puts: new PutOpsBuilder(),
+    putWaiters: [],
+    parts: [],
+    bytes: 0,
+    ops: [],
+    looks: [],
+    lookWaiters: [],
+  };
+}
+
+/** Whether a batch holds anything to send. */
+export function hasWork(batch: Batch): boolean {
+  return batch.puts.count > 0 || batch.ops.length > 0 || batch.looks.length > 0;
+}
+
+/** The wire form of a batch's lookups and their transfer list entry. */
+export function looksWire(batch: Batch): Float64Array | null {
+  return batch.looks.length === 0 ? null : new Float64Array(batch.looks);
 }
 
 /** Packs the queued puts into one buffer. */
@@ -165,6 +188,17 @@ export class WorkerShardClient implements ShardClient {
     });
   }
 
+  /** Queues a lookup by physical offset. */
+  look(physicalOffset: number): Promise<Uint8Array | undefined> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      this.#batch.looks.push(physicalOffset);
+      this.#batch.lookWaiters.push({ resolve: resolve as (v: unknown) => void, reject });
+      this.#sealIfFull();
+      this.#schedule();
+    });
+  }
+
   #sealIfFull(): void {
     if (!isFull(this.#batch)) return;
     this.#full.push(this.#batch);
@@ -190,7 +224,7 @@ export class WorkerShardClient implements ShardClient {
   }
 
   #hasQueued(): boolean {
-    return this.#full.length > 0 || this.#batch.puts.count > 0 || this.#batch.ops.length > 0;
+    return this.#full.length > 0 || hasWork(this.#batch);
   }
 
   #schedule(): void {
@@ -218,11 +252,13 @@ export class WorkerShardClient implements ShardClient {
       }
       const payload = packPayload(batch);
       const puts = batch.puts.count === 0 ? null : batch.puts.build();
-      const msg: ShardRequest = { kind: "batch", payload, puts, ops: batch.ops };
+      const looks = looksWire(batch);
+      const msg: ShardRequest = { kind: "batch", payload, puts, ops: batch.ops, looks };
       this.#inFlight.push(batch);
-      const transfer = payload === null || puts === null
+      const transfer: ArrayBuffer[] = payload === null || puts === null
         ? []
         : [payload, puts.meta.buffer as ArrayBuffer];
+      if (looks !== null) transfer.push(looks.buffer as ArrayBuffer);
       this.#worker.postMessage(msg, transfer);
     }
   }
@@ -240,6 +276,10 @@ export class WorkerShardClient implements ShardClient {
       batch.putWaiters.forEach((w, i) => w.resolve(results[i]));
     }
     this.#settle(msg.results, msg.packed);
+    if (msg.lookIndex !== null && msg.lookBytes !== null) {
+      const found = unpackLooks(msg.lookIndex, msg.lookBytes);
+      batch.lookWaiters.forEach((w, i) => w.resolve(found[i]));
+    }
     if (msg.arrivals.length > 0) this.#onArrivals(msg.arrivals);
     this.#send();
   }

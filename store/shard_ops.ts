@@ -7,6 +7,7 @@
  */
 import { unreachable } from "../common/mod.ts";
 import type { ShardStore } from "./shard_store.ts";
+import { ByteArena } from "./_shard_read.ts";
 import {
   decodePutOps,
   encodePutResults,
@@ -24,12 +25,29 @@ export interface ShardBatchOutput {
   arrivals: MessageArrival[];
   transfer: ArrayBuffer[];
   packed: ArrayBuffer | null;
+  lookIndex: Float64Array | null;
+  lookBytes: ArrayBuffer | null;
+}
+
+/** Rebuilds look results: each record copied out of the shared bytes, `undefined` when none. */
+export function unpackLooks(index: Float64Array, bytes: ArrayBuffer): (Uint8Array | undefined)[] {
+  const out: (Uint8Array | undefined)[] = [];
+  for (let i = 0; i < index.length; i += 2) {
+    const len = index[i + 1]!;
+    out.push(len === 0 ? undefined : new Uint8Array(bytes.slice(index[i]!, index[i]! + len)));
+  }
+  return out;
 }
 
 /** Runs every put of the batch in one `putBatch`, then each read op in order. */
 export function runShardBatch(
   store: ShardStore,
-  batch: { payload: ArrayBuffer | null; puts: PutOpsWire | null; ops: ReadOp[] },
+  batch: {
+    payload: ArrayBuffer | null;
+    puts: PutOpsWire | null;
+    ops: ReadOp[];
+    looks?: Float64Array | null;
+  },
 ): ShardBatchOutput {
   const out: ShardBatchOutput = {
     putResults: null,
@@ -37,6 +55,8 @@ export function runShardBatch(
     arrivals: [],
     transfer: [],
     packed: null,
+    lookIndex: null,
+    lookBytes: null,
   };
   if (batch.puts !== null && batch.payload !== null) {
     const put = store.putBatch(new Uint8Array(batch.payload), decodePutOps(batch.puts));
@@ -66,6 +86,20 @@ export function runShardBatch(
     } catch (error) {
       out.results.push({ id: op.id, error: toWireError(error) });
     }
+  }
+  if (batch.looks !== undefined && batch.looks !== null && batch.looks.length > 0) {
+    // Room for typical records up front, so the arena rarely grows (grow = copy).
+    const arena = new ByteArena(batch.looks.length * 2048 + 4096);
+    const index = new Float64Array(batch.looks.length * 2);
+    for (let i = 0; i < batch.looks.length; i++) {
+      const start = arena.length;
+      index[i * 2] = start;
+      index[i * 2 + 1] = store.lookMessageInto(batch.looks[i]!, arena);
+    }
+    const bytes = arena.bytes.buffer.slice(0, arena.length);
+    out.lookIndex = index;
+    out.lookBytes = bytes;
+    out.transfer.push(index.buffer, bytes);
   }
   if (chunks.length > 0) {
     const packed = new Uint8Array(packedBytes);

@@ -106,7 +106,14 @@ export type ReadOp =
 /** Main thread → worker. */
 export type ShardRequest =
   | { kind: "open"; version: number; config: StoreConfig; shard: number }
-  | { kind: "batch"; payload: ArrayBuffer | null; puts: PutOpsWire | null; ops: ReadOp[] }
+  | {
+    kind: "batch";
+    payload: ArrayBuffer | null;
+    puts: PutOpsWire | null;
+    ops: ReadOp[];
+    /** Physical offsets to look up (VIEW_MESSAGE_BY_ID), answered in `lookIndex`. */
+    looks: Float64Array | null;
+  }
   | { kind: "close" };
 
 /** An error carried across the worker boundary. */
@@ -135,6 +142,9 @@ export type ShardResponse =
     results: OpResult[];
     arrivals: MessageArrival[];
     packed: ArrayBuffer | null;
+    /** Per look: start and length in `lookBytes` (length 0: no record there). */
+    lookIndex: Float64Array | null;
+    lookBytes: ArrayBuffer | null;
   }
   | { kind: "closed" };
 

@@ -195,6 +195,11 @@ export class ShardStore {
     return reads.lookMessageByOffset(this.#ctx, physicalOffset);
   }
 
+  /** Lookup that appends the record to `arena`; returns its length (0: none). */
+  lookMessageInto(physicalOffset: number, arena: reads.ByteArena): number {
+    return reads.lookMessageInto(this.#ctx, physicalOffset, arena);
+  }
+
   /** Key query. */
   queryMessage(req: QueryRequest): QueryResult {
     return reads.queryMessage(this.#ctx, req);

@@ -50,6 +50,8 @@ self.onmessage = (event: MessageEvent) => {
         results: out.results,
         arrivals: out.arrivals,
         packed: out.packed,
+        lookIndex: out.lookIndex,
+        lookBytes: out.lookBytes,
       }, out.transfer);
       return;
     }
