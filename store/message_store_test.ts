@@ -68,6 +68,14 @@ Deno.test("MessageStore puts and gets through two shard workers with broker-uniq
     const viewed = await store.lookMessageByOffset(offsets[75]!);
     ok(viewed !== undefined);
     equal(decodeOne(viewed).properties.get("UNIQ_KEY"), "K7-5");
+    const [many, bad, gone] = await Promise.all([
+      Promise.all(offsets.map((o) => store.lookMessageByOffset(o))),
+      store.lookMessageByOffset(offsets[75]! + 1),
+      store.lookMessageByOffset(offsets[0]! + 10 * 1024 * 1024),
+    ]);
+    deepEqual(many.map((m) => decodeOne(m!).commitLogOffset), offsets);
+    equal(bad, undefined, "an offset inside a record finds nothing");
+    equal(gone, undefined, "an offset past the end finds nothing");
     const queried = await store.queryMessage({
       topic: "Topic",
       key: "K3-4",
