@@ -11,8 +11,8 @@
  * Runs on: main thread
  * @module
  */
-import { startNameServer, WireClient } from "../tests/harness.ts";
-import { runtimeInfo, sendRequest, startHaBroker } from "../tests/integration/_ha_cluster.ts";
+import { startNameServer, WireClient } from "../harness.ts";
+import { runtimeInfo, sendRequest, startHaBroker } from "../integration/_ha_cluster.ts";
 
 const seconds = Number(Deno.args[0] ?? "5");
 const body = "x".repeat(1024);
