@@ -5,7 +5,7 @@
  * sampled every 50 ms, divided by the produce rate in bytes per second). Real processes on 127.0.0.1; 1 KiB bodies, 32 sends in flight.
  *
  * ```
- * deno run -A ha/replication_bench.ts [seconds]
+ * deno run -A tests/bench/replication_throughput.ts [seconds]
  * ```
  *
  * Runs on: main thread
