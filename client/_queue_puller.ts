@@ -1,6 +1,7 @@
 /**
  * The pull loop of one message queue, shared by the push and the lite pull
- * consumer: long-polling PULL_MESSAGE from the queue's master, flow control
+ * consumer: long-polling PULL_MESSAGE from the queue's master (or the replica
+ * the broker suggests, or a slave while the master is gone), flow control
  * before each pull, tag re-check of the results, offset-moved handling, and
  * an abortable wait between attempts so shutdown never waits for a held pull.
  *
@@ -9,7 +10,8 @@
  */
 import { getLogger } from "../common/mod.ts";
 import { abortable, sleep } from "./_async.ts";
-import type { ClientInstance } from "./client_instance.ts";
+import type { ClientInstance, FindBrokerResult } from "./client_instance.ts";
+import { MQClientError } from "./errors.ts";
 import { decodeMessageViews } from "./message.ts";
 import type { MessageView } from "./message.ts";
 import { messageQueueKey } from "./message_queue.ts";
@@ -65,6 +67,8 @@ export class QueuePuller {
   readonly #stopper = new AbortController();
   readonly #signal: AbortSignal;
   #done: Promise<void> | undefined;
+  /** The broker id the last pull answer suggested (`suggestWhichBrokerId`; 0 = master). */
+  #pullFromBrokerId = 0;
 
   /** Creates a puller starting at `startOffset`; call `start()`. */
   constructor(host: PullerHost, mq: MessageQueue, startOffset: number) {
@@ -84,6 +88,11 @@ export class QueuePuller {
     this.pq.drop();
     this.#stopper.abort();
     await this.#done;
+  }
+
+  /** The broker id the next pull goes to first (0 = master), as the last answer suggested. */
+  get pullFromBrokerId(): number {
+    return this.#pullFromBrokerId;
   }
 
   /** Resolves when the loop has exited. */
@@ -116,6 +125,29 @@ export class QueuePuller {
     }
   }
 
+  /**
+   * The replica to pull from (Java `PullAPIWrapper.pullKernelImpl`): the broker
+   * id the last answer suggested, else the id + 1, else any address of the
+   * group; the route is refreshed once when the group is unknown.
+   */
+  async #pullBroker(): Promise<FindBrokerResult> {
+    const instance = this.#host.instance;
+    const { brokerName, topic } = this.mq;
+    const id = this.#pullFromBrokerId;
+    let found = instance.findBrokerAddressInSubscribe(brokerName, id, false);
+    if (found === undefined) {
+      await instance.updateTopicRoute(topic);
+      found = instance.findBrokerAddressInSubscribe(brokerName, id, false);
+    }
+    if (found === undefined) {
+      throw new MQClientError(
+        `Cannot pull: broker "${brokerName}" is not in the route of "${topic}"`,
+        "NO_ROUTE",
+      );
+    }
+    return found;
+  }
+
   async #pullOnce(): Promise<void> {
     const host = this.#host;
     const sub = host.subscription(this.mq.topic);
@@ -124,13 +156,13 @@ export class QueuePuller {
       return;
     }
     const instance = host.instance;
-    const addr = instance.findBrokerAddr(this.mq.brokerName, true) ??
-      await instance.findBrokerAddrOrRefresh(this.mq.brokerName, this.mq.topic);
-    const commitOffset = host.commitOffset(this.mq);
+    const broker = await this.#pullBroker();
+    // A slave does not store offsets: no commit piggybacked on pulls sent to it.
+    const commitOffset = broker.slave ? undefined : host.commitOffset(this.mq);
     const offset = this.nextOffset;
     const suspendMs = host.settings.suspendTimeoutMs;
     const result = await abortable(
-      instance.api.pullMessage(addr, {
+      instance.api.pullMessage(broker.addr, {
         consumerGroup: host.group,
         topic: this.mq.topic,
         queueId: this.mq.queueId,
@@ -150,6 +182,7 @@ export class QueuePuller {
       this.#signal,
     );
     if (result === undefined || this.pq.dropped || offset !== this.nextOffset) return;
+    this.#pullFromBrokerId = result.suggestWhichBrokerId;
     this.nextOffset = result.nextBeginOffset;
     switch (result.status) {
       case "FOUND": {

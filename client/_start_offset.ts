@@ -21,7 +21,8 @@ export async function computeStartOffset(
   if (stored >= 0) return stored;
   if (stored < -1) return -1;
   const isRetry = mq.topic.startsWith("%RETRY%");
-  const addr = await instance.findBrokerAddrOrRefresh(mq.brokerName, mq.topic);
+  // The master, or a slave while the master is gone.
+  const { addr } = await instance.findOffsetBroker(mq.brokerName, mq.topic);
   const call = { mq, timeoutMs: instance.requestTimeoutMs };
   switch (options.consumeFromWhere) {
     case "CONSUME_FROM_FIRST_OFFSET":

@@ -32,6 +32,13 @@ const log = getLogger("client");
 /** Producer group Java always reports in heartbeats. */
 export const CLIENT_INNER_PRODUCER_GROUP = "CLIENT_INNER_PRODUCER";
 
+/** A broker address found for a broker group, and whether it is a slave. */
+export interface FindBrokerResult {
+  readonly addr: string;
+  readonly brokerId: number;
+  readonly slave: boolean;
+}
+
 /** Options shared by producers, consumers and the admin client. */
 export interface ClientOptions {
   /** Name server addresses: `"ip:port;ip:port"` or a list. */
@@ -309,6 +316,50 @@ export class ClientInstance {
     const master = addrs.get(0);
     if (master !== undefined || !anyReplica) return master;
     return addrs.values().next().value;
+  }
+
+  /**
+   * Java `findBrokerAddressInSubscribe`: the address of `brokerId` in group
+   * `brokerName`; when missing and `brokerId` is a slave id, `brokerId + 1`;
+   * then, unless `onlyThisBroker`, any address of the group (lowest id first),
+   * so consumers fall back to a slave while the master is gone.
+   */
+  findBrokerAddressInSubscribe(
+    brokerName: string,
+    brokerId: number,
+    onlyThisBroker: boolean,
+  ): FindBrokerResult | undefined {
+    const addrs = this.#brokerAddrs.get(brokerName);
+    if (addrs === undefined || addrs.size === 0) return undefined;
+    const exact = addrs.get(brokerId);
+    if (exact !== undefined) return { addr: exact, brokerId, slave: brokerId !== 0 };
+    if (brokerId !== 0) {
+      const next = addrs.get(brokerId + 1);
+      if (next !== undefined) return { addr: next, brokerId: brokerId + 1, slave: true };
+    }
+    if (onlyThisBroker) return undefined;
+    const lowest = Math.min(...addrs.keys());
+    return { addr: addrs.get(lowest)!, brokerId: lowest, slave: lowest !== 0 };
+  }
+
+  /**
+   * Where a consumer reads or commits offsets of `brokerName` (Java
+   * `RemoteBrokerOffsetStore`): the master; when the cached route has none,
+   * the route of `topic` is refreshed and any replica of the group answers.
+   */
+  async findOffsetBroker(brokerName: string, topic: string): Promise<FindBrokerResult> {
+    let found = this.findBrokerAddressInSubscribe(brokerName, 0, true);
+    if (found === undefined) {
+      await this.updateTopicRoute(topic);
+      found = this.findBrokerAddressInSubscribe(brokerName, 0, false);
+    }
+    if (found === undefined) {
+      throw new MQClientError(
+        `Cannot find broker "${brokerName}" in the route of "${topic}"`,
+        "NO_ROUTE",
+      );
+    }
+    return found;
   }
 
   /** Like `findBrokerAddr` but refreshes `topic`'s route once when the broker is unknown. */

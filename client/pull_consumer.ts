@@ -181,14 +181,14 @@ export class PullConsumer {
     }
     return new RemoteBrokerOffsetStore({
       queryConsumerOffset: async (mq) => {
-        const addr = await instance.findBrokerAddrOrRefresh(mq.brokerName, mq.topic);
+        const { addr } = await instance.findOffsetBroker(mq.brokerName, mq.topic);
         return await instance.api.queryConsumerOffset(addr, this.groupName, {
           mq,
           timeoutMs: instance.requestTimeoutMs,
         });
       },
       updateConsumerOffset: async (mq, offset) => {
-        const addr = await instance.findBrokerAddrOrRefresh(mq.brokerName, mq.topic);
+        const { addr } = await instance.findOffsetBroker(mq.brokerName, mq.topic);
         await instance.api.updateConsumerOffset(addr, this.groupName, { mq, offset });
       },
     });
