@@ -67,6 +67,11 @@ interface PendingRequest {
 
 let nextConnectionId = 1;
 
+/** First size of the reused join buffer of a connection. */
+const OUT_BUFFER_INITIAL_BYTES = 16 * 1024;
+/** A join buffer larger than this (a burst of big frames) is not kept for the next write. */
+const OUT_BUFFER_KEEP_BYTES = 1024 * 1024;
+
 /** Default handler: every request code is unknown. */
 function notSupported(cmd: RemotingCommand): RemotingCommand {
   return createResponse(cmd, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, {
@@ -96,6 +101,8 @@ export class RemotingConnection {
   readonly #pending = new Map<number, PendingRequest>();
   #queue: Uint8Array[] = [];
   #queuedBytes = 0;
+  /** Reused buffer that joins queued frames for one write (only touched between writes). */
+  #out: Uint8Array = new Uint8Array(0);
   #writingBytes = 0;
   #lastActivityMs = performance.now();
   #busyAnswers = 0;
@@ -297,14 +304,26 @@ export class RemotingConnection {
     if (result instanceof Promise) {
       this.#inFlight++;
       result.then(
-        (response) => this.#answer(cmd, response),
-        (error) => this.#answerError(cmd, error),
-      ).finally(() => {
-        this.#inFlight--;
-        this.#startWriting();
-      });
+        (response) => this.#settled(cmd, response, undefined),
+        (error: unknown) => this.#settled(cmd, undefined, { error }),
+      );
     } else {
       this.#answer(cmd, result);
+    }
+  }
+
+  /** An async handler finished: answer (or report its failure) and start writing. */
+  #settled(
+    request: RemotingCommand,
+    response: RemotingCommand | undefined,
+    failure: { error: unknown } | undefined,
+  ): void {
+    try {
+      if (failure === undefined) this.#answer(request, response);
+      else this.#answerError(request, failure.error);
+    } finally {
+      this.#inFlight--;
+      this.#startWriting();
     }
   }
 
@@ -375,7 +394,12 @@ export class RemotingConnection {
 
   #startWriting(): void {
     if (this.#writer !== undefined || this.#queue.length === 0 || this.#closing) return;
-    this.#writer = this.#writeLoop().finally(() => this.#writer = undefined);
+    const writer: Promise<void> = this.#writeLoop().finally(() => {
+      if (this.#writer === writer) this.#writer = undefined;
+      // Frames queued after the loop's last check and before this point.
+      this.#startWriting();
+    });
+    this.#writer = writer;
   }
 
   async #writeLoop(): Promise<void> {
@@ -398,14 +422,21 @@ export class RemotingConnection {
     }
   }
 
-  /** Joins everything queued into one buffer so it goes out in one write. */
+  /**
+   * Joins everything queued into one buffer so it goes out in one write. The
+   * join buffer is reused (the previous write has finished when this runs);
+   * one that grew past `OUT_BUFFER_KEEP_BYTES` is dropped after use.
+   */
   #takeBatch(): Uint8Array {
     const parts = this.#queue;
     const total = this.#queuedBytes;
     this.#queue = [];
     this.#queuedBytes = 0;
     if (parts.length === 1) return parts[0] as Uint8Array;
-    const batch = new Uint8Array(total);
+    if (this.#out.length < total || this.#out.length > OUT_BUFFER_KEEP_BYTES) {
+      this.#out = new Uint8Array(Math.max(total, OUT_BUFFER_INITIAL_BYTES));
+    }
+    const batch = this.#out.subarray(0, total);
     let pos = 0;
     for (const part of parts) {
       batch.set(part, pos);
