@@ -1,13 +1,21 @@
 /**
  * Helpers for the replication tests: start a master or slave broker process
  * (two shards, small segments, fast HA heartbeats), send and pull over the
- * raw wire, and read GET_BROKER_RUNTIME_INFO.
+ * raw wire, read GET_BROKER_RUNTIME_INFO, fixed ports for a master that
+ * restarts, client options with fast periodic tasks, a consumed-body counter.
  *
  * Runs on: main thread
  * @module
  */
 import { type RemotingCommand, RequestCode } from "../../remoting/mod.ts";
-import { javaRequest, type RunningProcess, startProcess, WireClient } from "../harness.ts";
+import type { ClientOptions, MessageView } from "../../client/mod.ts";
+import {
+  freePort,
+  javaRequest,
+  type RunningProcess,
+  startProcess,
+  WireClient,
+} from "../harness.ts";
 
 /** Ready line of `broker/main.ts`; group 1 is the port. */
 export const BROKER_READY = /The broker\[[^,]+, [\d.]+:(\d+)\] boot success/;
@@ -118,6 +126,74 @@ export async function runtimeInfo(port: number): Promise<Record<string, string>>
   try {
     const response = await client.request(javaRequest(RequestCode.GET_BROKER_RUNTIME_INFO, {}));
     return (JSON.parse(decoder.decode(response.body)) as { table: Record<string, string> }).table;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Whether `port` on 127.0.0.1 can be bound right now. */
+function portFree(port: number): boolean {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Fixed ports for a master that must come back on the same address: the
+ * main port (its VIP port is main − 2, so that must be free too) and the HA
+ * port. Bounded attempts.
+ */
+export function fixedMasterPorts(): { listenPort: string; haListenPort: string } {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = freePort();
+    if (port < 1100 || !portFree(port - 2)) continue;
+    const ha = freePort();
+    if (ha === port || ha === port - 2) continue;
+    return { listenPort: String(port), haListenPort: String(ha) };
+  }
+  throw new Error("No free port pair for a fixed-port master");
+}
+
+/** Client options with fast periodic tasks for the replication tests. */
+export function haClientOptions(namesrvAddr: string, instanceName: string): ClientOptions {
+  return {
+    namesrvAddr,
+    instanceName,
+    requestTimeoutMs: 2000,
+    pollNameServerIntervalMs: 500,
+    rebalanceIntervalMs: 1000,
+    heartbeatBrokerIntervalMs: 1000,
+    persistConsumerOffsetIntervalMs: 300,
+  };
+}
+
+/** Counts consumed message bodies per text. */
+export function bodyCounter(): {
+  seen: Map<string, number>;
+  listener: (messages: MessageView[]) => void;
+  duplicates: () => string[];
+} {
+  const seen = new Map<string, number>();
+  return {
+    seen,
+    listener: (messages) => {
+      for (const m of messages) {
+        const body = decoder.decode(m.body);
+        seen.set(body, (seen.get(body) ?? 0) + 1);
+      }
+    },
+    duplicates: () => [...seen].filter(([, n]) => n > 1).map(([body]) => body),
+  };
+}
+
+/** Pull answer code of queue 0 of `topic` on the broker at `port` (17 = unknown topic). */
+export async function pullCode(port: number, topic: string): Promise<number> {
+  const client = await WireClient.connect(port);
+  try {
+    return (await client.request(pullRequest(topic, 0, 0))).code;
   } finally {
     await client.close();
   }
