@@ -62,7 +62,10 @@ export interface RemotingConnectionOptions {
 interface PendingRequest {
   resolve(cmd: RemotingCommand): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  /** `performance.now()` at which the request times out. */
+  deadline: number;
+  code: number;
+  timeoutMs: number;
 }
 
 let nextConnectionId = 1;
@@ -99,6 +102,9 @@ export class RemotingConnection {
   readonly #onClose: ((conn: RemotingConnection) => void) | undefined;
   readonly #log: Logger;
   readonly #pending = new Map<number, PendingRequest>();
+  /** One timer for all pending requests, armed for the earliest deadline. */
+  #timeoutTimer: ReturnType<typeof setTimeout> | undefined;
+  #timerDeadline = Infinity;
   #queue: Uint8Array[] = [];
   #queuedBytes = 0;
   /** Reused buffer that joins queued frames for one write (only touched between writes). */
@@ -183,18 +189,51 @@ export class RemotingConnection {
     }
     const bytes = encodeCommand(cmd);
     return new Promise<RemotingCommand>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(cmd.opaque);
-        reject(
-          new TimeoutError(
-            `Request timed out: code ${cmd.code} opaque ${cmd.opaque} to ${this.remoteAddress} after ${timeoutMs} ms`,
-          ),
-        );
-      }, timeoutMs);
-      this.#pending.set(cmd.opaque, { resolve, reject, timer });
+      const deadline = performance.now() + timeoutMs;
+      this.#pending.set(cmd.opaque, { resolve, reject, deadline, code: cmd.code, timeoutMs });
+      if (deadline < this.#timerDeadline) this.#armTimeouts(deadline);
       this.#enqueue(bytes);
       this.#startWriting();
     });
+  }
+
+  /**
+   * Request timeouts share one timer per connection instead of one per
+   * request: it is armed for the earliest deadline, rejects every request due
+   * when it fires, and re-arms for the next. A request times out no earlier
+   * than `timeoutMs` and as late as the runtime's timer delay after it.
+   */
+  #armTimeouts(deadline: number): void {
+    if (this.#timeoutTimer !== undefined) clearTimeout(this.#timeoutTimer);
+    this.#timerDeadline = deadline;
+    const delay = Math.max(0, Math.ceil(deadline - performance.now()));
+    this.#timeoutTimer = setTimeout(() => this.#expireRequests(), delay);
+  }
+
+  #disarmTimeouts(): void {
+    if (this.#timeoutTimer !== undefined) clearTimeout(this.#timeoutTimer);
+    this.#timeoutTimer = undefined;
+    this.#timerDeadline = Infinity;
+  }
+
+  #expireRequests(): void {
+    this.#timeoutTimer = undefined;
+    this.#timerDeadline = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [opaque, pending] of this.#pending) {
+      if (pending.deadline > now) {
+        next = Math.min(next, pending.deadline);
+        continue;
+      }
+      this.#pending.delete(opaque);
+      pending.reject(
+        new TimeoutError(
+          `Request timed out: code ${pending.code} opaque ${opaque} to ${this.remoteAddress} after ${pending.timeoutMs} ms`,
+        ),
+      );
+    }
+    if (next !== Infinity) this.#armTimeouts(next);
   }
 
   /** Closes the socket; pending requests are rejected. Await `closed` for the end. */
@@ -260,8 +299,8 @@ export class RemotingConnection {
   async #shutdown(): Promise<void> {
     this.close();
     await this.#writer;
+    this.#disarmTimeouts();
     for (const pending of this.#pending.values()) {
-      clearTimeout(pending.timer);
       pending.reject(this.#closedError());
     }
     this.#pending.clear();
@@ -286,7 +325,7 @@ export class RemotingConnection {
         return;
       }
       this.#pending.delete(cmd.opaque);
-      clearTimeout(pending.timer);
+      if (this.#pending.size === 0) this.#disarmTimeouts();
       pending.resolve(cmd);
       return;
     }

@@ -326,3 +326,39 @@ Deno.test("RemotingClient answers REQUEST_CODE_NOT_SUPPORTED when it has no onRe
     }
   }, { onConnect: (conn) => serverSide = conn });
 });
+
+Deno.test("RemotingConnection.request() times out each request at its own deadline when timeouts differ", async () => {
+  const releases: (() => void)[] = [];
+  const never: RemotingHandler = (cmd) =>
+    new Promise((resolve) => {
+      releases.push(() => resolve(createResponse(cmd, ResponseCode.SUCCESS)));
+    });
+  await withServer(never, async (_server, addr) => {
+    const client = new RemotingClient();
+    try {
+      const conn = await client.connection(addr);
+      const start = performance.now();
+      const settledAt = (p: Promise<RemotingCommand>) =>
+        p.then(() => -1, (error) => error instanceof TimeoutError ? performance.now() - start : -2);
+      // A long one first, then a shorter one that must re-arm the shared timer earlier.
+      const long = settledAt(conn.request(createRequest(RequestCode.PULL_MESSAGE), 400));
+      const short = settledAt(conn.request(createRequest(RequestCode.PULL_MESSAGE), 60));
+      const mid = settledAt(conn.request(createRequest(RequestCode.PULL_MESSAGE), 150));
+      const answered = conn.request(createRequest(RequestCode.PULL_MESSAGE), 2000);
+      const [shortMs, midMs] = await Promise.all([short, mid]);
+      ok(shortMs >= 59 && shortMs < 140, `short timed out after ${shortMs} ms`);
+      ok(midMs >= 149 && midMs < 390, `mid timed out after ${midMs} ms`);
+      equal(conn.pendingRequests, 2);
+      const longMs = await long;
+      ok(longMs >= 399, `long timed out after ${longMs} ms`);
+      for (let i = 0; i < 200 && releases.length < 4; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      releases[3]?.();
+      equal((await answered).code, ResponseCode.SUCCESS);
+      equal(conn.pendingRequests, 0);
+    } finally {
+      await client.close();
+    }
+  });
+});
