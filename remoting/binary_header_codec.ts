@@ -29,17 +29,19 @@ const SHORT_STRING_BYTES = 64;
 
 /** UTF-8 decode; short pure-ASCII runs (most header keys and values) skip TextDecoder. */
 function decodeText(bytes: Uint8Array, start: number, end: number): string {
-  if (end - start <= SHORT_STRING_BYTES) {
-    let text = "";
+  const length = end - start;
+  if (length === 1 && (bytes[start] as number) < 0x80) return ONE_CHAR[bytes[start] as number]!;
+  if (length <= SHORT_STRING_BYTES) {
     for (let i = start; i < end; i++) {
-      const byte = bytes[i] as number;
-      if (byte >= 0x80) return textDecoder.decode(bytes.subarray(start, end));
-      text += String.fromCharCode(byte);
+      if ((bytes[i] as number) >= 0x80) return textDecoder.decode(bytes.subarray(start, end));
     }
-    return text;
+    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
   }
   return textDecoder.decode(bytes.subarray(start, end));
 }
+
+/** The one-character strings of the ASCII range. */
+const ONE_CHAR: readonly string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
 
 /**
  * UTF-8 length of `text` exactly as `TextEncoder` writes it (a lone surrogate

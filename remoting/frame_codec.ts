@@ -219,7 +219,9 @@ function decodeFrameAt(
   const header = type === 0 ? decodeJsonHeader(headerBytes) : decodeBinaryHeader(headerBytes);
   const bodyStart = headerStart + headerLength;
   const bodyEnd = start + 4 + length;
-  const cmd: RemotingCommand = { ...header, serializeType };
+  // The header object is fresh: complete it in place instead of copying it.
+  const cmd = header as RemotingCommand;
+  cmd.serializeType = serializeType;
   if (bodyEnd > bodyStart) cmd.body = bytes.slice(bodyStart, bodyEnd);
   return cmd;
 }
