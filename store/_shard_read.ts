@@ -80,7 +80,11 @@ export function getMessage(ctx: ShardContext, req: GetRequest): GetResult {
   // Without a tag filter every entry is taken, so read only as many as can be returned.
   const scan = tags === undefined ? maxCount : Math.max(FILTER_SCAN_MAX / CQ_ENTRY_BYTES, maxCount);
   const entries = cq.read(offset, scan);
-  if (entries.length === 0) return emptyResult("OFFSET_FOUND_NULL", offset + 1, min, max);
+  if (entries.length === 0) {
+    // Like Java's rollNextFile: skip to the first entry of the next consume-queue file.
+    const perFile = ctx.config.mappedFileSizeConsumeQueue / CQ_ENTRY_BYTES;
+    return emptyResult("OFFSET_FOUND_NULL", (Math.floor(offset / perFile) + 1) * perFile, min, max);
+  }
   const view = new DataView(entries.buffer, entries.byteOffset, entries.length);
   const sel: Selection = { offsets: [], sizes: [], total: 0 };
   let status: GetStatus = "NO_MATCHED_MESSAGE";
