@@ -24,7 +24,10 @@ const decoder = new TextDecoder();
 
 /** Starts a broker process of `role` on `storeDir`. */
 export function startHaBroker(options: {
-  namesrvPort: number;
+  /** The name server's port (or give `namesrvAddr`). */
+  namesrvPort?: number;
+  /** Name server list `ip:port;ip:port` (default `127.0.0.1:<namesrvPort>`). */
+  namesrvAddr?: string;
   storeDir: string;
   role: "ASYNC_MASTER" | "SYNC_MASTER" | "SLAVE";
   brokerName?: string;
@@ -41,7 +44,7 @@ export function startHaBroker(options: {
       bindAddress: "127.0.0.1",
       listenPort: "0",
       haListenPort: "0",
-      namesrvAddr: `127.0.0.1:${options.namesrvPort}`,
+      namesrvAddr: options.namesrvAddr ?? `127.0.0.1:${options.namesrvPort}`,
       storePathRootDir: options.storeDir,
       shardCount: "2",
       maxMessageSize: "4096",
