@@ -10,7 +10,8 @@
  */
 import { getLogger } from "../common/mod.ts";
 import { abortable, sleep } from "./_async.ts";
-import type { ClientInstance, FindBrokerResult } from "./client_instance.ts";
+import type { ClientInstance } from "./client_instance.ts";
+import type { FindBrokerResult } from "./_find_broker.ts";
 import { MQClientError } from "./errors.ts";
 import { decodeMessageViews } from "./message.ts";
 import type { MessageView } from "./message.ts";

@@ -12,6 +12,8 @@ import { getLogger } from "../common/mod.ts";
 import type { SessionCredentials } from "../common/acl/mod.ts";
 import { RequestCode, ResponseCode } from "../remoting/mod.ts";
 import { Ticker } from "./_ticker.ts";
+import { cleanOfflineBrokers, findBrokerInGroup } from "./_find_broker.ts";
+import type { FindBrokerResult } from "./_find_broker.ts";
 import { MQClientAPI } from "./client_api.ts";
 import { MQClientError } from "./errors.ts";
 import type { ConsumerData } from "./heartbeat_data.ts";
@@ -31,13 +33,6 @@ const log = getLogger("client");
 
 /** Producer group Java always reports in heartbeats. */
 export const CLIENT_INNER_PRODUCER_GROUP = "CLIENT_INNER_PRODUCER";
-
-/** A broker address found for a broker group, and whether it is a slave. */
-export interface FindBrokerResult {
-  readonly addr: string;
-  readonly brokerId: number;
-  readonly slave: boolean;
-}
 
 /** Options shared by producers, consumers and the admin client. */
 export interface ClientOptions {
@@ -311,11 +306,7 @@ export class ClientInstance {
 
   /** Address of `brokerName`'s master (or, when `anyReplica`, of any known replica). */
   findBrokerAddr(brokerName: string, anyReplica = false): string | undefined {
-    const addrs = this.#brokerAddrs.get(brokerName);
-    if (addrs === undefined) return undefined;
-    const master = addrs.get(0);
-    if (master !== undefined || !anyReplica) return master;
-    return addrs.values().next().value;
+    return findBrokerInGroup(this.#brokerAddrs.get(brokerName), 0, !anyReplica)?.addr;
   }
 
   /**
@@ -329,17 +320,7 @@ export class ClientInstance {
     brokerId: number,
     onlyThisBroker: boolean,
   ): FindBrokerResult | undefined {
-    const addrs = this.#brokerAddrs.get(brokerName);
-    if (addrs === undefined || addrs.size === 0) return undefined;
-    const exact = addrs.get(brokerId);
-    if (exact !== undefined) return { addr: exact, brokerId, slave: brokerId !== 0 };
-    if (brokerId !== 0) {
-      const next = addrs.get(brokerId + 1);
-      if (next !== undefined) return { addr: next, brokerId: brokerId + 1, slave: true };
-    }
-    if (onlyThisBroker) return undefined;
-    const lowest = Math.min(...addrs.keys());
-    return { addr: addrs.get(lowest)!, brokerId: lowest, slave: lowest !== 0 };
+    return findBrokerInGroup(this.#brokerAddrs.get(brokerName), brokerId, onlyThisBroker);
   }
 
   /**
@@ -353,12 +334,7 @@ export class ClientInstance {
       await this.updateTopicRoute(topic);
       found = this.findBrokerAddressInSubscribe(brokerName, 0, false);
     }
-    if (found === undefined) {
-      throw new MQClientError(
-        `Cannot find broker "${brokerName}" in the route of "${topic}"`,
-        "NO_ROUTE",
-      );
-    }
+    if (found === undefined) throw noBroker(brokerName, topic);
     return found;
   }
 
@@ -369,12 +345,7 @@ export class ClientInstance {
       await this.updateTopicRoute(topic);
       addr = this.findBrokerAddr(brokerName);
     }
-    if (addr === undefined) {
-      throw new MQClientError(
-        `Cannot find broker "${brokerName}" in the route of "${topic}"`,
-        "NO_ROUTE",
-      );
-    }
+    if (addr === undefined) throw noBroker(brokerName, topic);
     return addr;
   }
 
@@ -388,6 +359,8 @@ export class ClientInstance {
 
   /** HEART_BEAT to every known broker (slaves too when this client has consumers). */
   async sendHeartbeatToAllBrokers(): Promise<void> {
+    // Java cleanOfflineBroker: forget addresses no route lists any more.
+    cleanOfflineBrokers(this.#brokerAddrs, this.#routes.values());
     if (this.#producers.size === 0 && this.#consumers.size === 0) return;
     const data = {
       clientId: this.clientId,
@@ -517,4 +490,11 @@ export class ClientInstance {
 
 function notFound(remark: string): WireResponse {
   return { code: ResponseCode.SYSTEM_ERROR, remark, extFields: {} };
+}
+
+function noBroker(brokerName: string, topic: string): MQClientError {
+  return new MQClientError(
+    `Cannot find broker "${brokerName}" in the route of "${topic}"`,
+    "NO_ROUTE",
+  );
 }
