@@ -19,6 +19,50 @@ const small = {
   maxMessageSize: 64 * 1024,
 };
 
+/** Lookups by physical offset (valid, inside a record, past the end) and by key. */
+async function checkLookups(store: MessageStore, offsets: number[]): Promise<void> {
+  const viewed = await store.lookMessageByOffset(offsets[75]!);
+  ok(viewed !== undefined);
+  equal(decodeOne(viewed).properties.get("UNIQ_KEY"), "K7-5");
+  const [many, bad, gone] = await Promise.all([
+    Promise.all(offsets.map((o) => store.lookMessageByOffset(o))),
+    store.lookMessageByOffset(offsets[75]! + 1),
+    store.lookMessageByOffset(offsets[0]! + 10 * 1024 * 1024),
+  ]);
+  deepEqual(many.map((m) => decodeOne(m!).commitLogOffset), offsets);
+  equal(bad, undefined, "an offset inside a record finds nothing");
+  equal(gone, undefined, "an offset past the end finds nothing");
+  const queried = await store.queryMessage({
+    topic: "Topic",
+    key: "K3-4",
+    begin: 0,
+    end: Date.now() + 1000,
+  });
+  ok(queried.physicalOffsets.includes(offsets[34]!));
+}
+
+/** A predicate-filtered get and a two-record batch put on queue 0. */
+async function checkFilterAndBatch(store: MessageStore): Promise<void> {
+  const filtered = await store.getMessage({
+    topic: "Topic",
+    queueId: 2,
+    offset: 0,
+    maxCount: 32,
+    filter: (r) => decodeOne(r).body[3] === 0x35,
+  });
+  equal(filtered.count, 1);
+  const batch = await store.putMessage({
+    topic: "Topic",
+    queueId: 0,
+    records: new Uint8Array([
+      ...makeRecord({ topic: "Topic" }),
+      ...makeRecord({ topic: "Topic" }),
+    ]),
+  });
+  equal(batch.count, 2);
+  equal(batch.queueOffset, 10);
+}
+
 Deno.test("MessageStore puts and gets through two shard workers with broker-unique physical offsets", async () => {
   const dir = tempDir();
   const store = await MessageStore.open({
@@ -65,44 +109,10 @@ Deno.test("MessageStore puts and gets through two shard workers with broker-uniq
         Array.from({ length: 10 }, (_, i) => `q${q}-${i}`),
       );
     }
-    const viewed = await store.lookMessageByOffset(offsets[75]!);
-    ok(viewed !== undefined);
-    equal(decodeOne(viewed).properties.get("UNIQ_KEY"), "K7-5");
-    const [many, bad, gone] = await Promise.all([
-      Promise.all(offsets.map((o) => store.lookMessageByOffset(o))),
-      store.lookMessageByOffset(offsets[75]! + 1),
-      store.lookMessageByOffset(offsets[0]! + 10 * 1024 * 1024),
-    ]);
-    deepEqual(many.map((m) => decodeOne(m!).commitLogOffset), offsets);
-    equal(bad, undefined, "an offset inside a record finds nothing");
-    equal(gone, undefined, "an offset past the end finds nothing");
-    const queried = await store.queryMessage({
-      topic: "Topic",
-      key: "K3-4",
-      begin: 0,
-      end: Date.now() + 1000,
-    });
-    ok(queried.physicalOffsets.includes(offsets[34]!));
+    await checkLookups(store, offsets);
     ok(arrivals.some((a) => a.topic === "Topic" && a.maxOffset === 10));
     off();
-    const filtered = await store.getMessage({
-      topic: "Topic",
-      queueId: 2,
-      offset: 0,
-      maxCount: 32,
-      filter: (r) => decodeOne(r).body[3] === 0x35,
-    });
-    equal(filtered.count, 1);
-    const batch = await store.putMessage({
-      topic: "Topic",
-      queueId: 0,
-      records: new Uint8Array([
-        ...makeRecord({ topic: "Topic" }),
-        ...makeRecord({ topic: "Topic" }),
-      ]),
-    });
-    equal(batch.count, 2);
-    equal(batch.queueOffset, 10);
+    await checkFilterAndBatch(store);
     equal((await store.stats()).length, 2);
   } finally {
     await store.close();
