@@ -81,10 +81,13 @@ export class Checkpointer {
   /** Stops the flusher (a running job is abandoned), checkpoints here and closes the file. */
   close(): void {
     this.#flusher?.close();
-    this.checkpointNow(true);
-    writeRegistry(this.#ctx);
     this.#closed = true;
-    this.#checkpoint.close();
+    try {
+      this.checkpointNow(true);
+      writeRegistry(this.#ctx);
+    } finally {
+      this.#checkpoint.close();
+    }
   }
 
   #registryDue(): boolean {

@@ -128,6 +128,7 @@ export function putBatch(
   const batchStart = commitLog.maxOffset;
   const staged: (Staged | undefined)[] = [];
   const nextOffsets = new Map<QueueState, number>();
+  const firstOffsets = new Map<QueueState, number>();
   const queues = new Map<string, QueueState[]>();
   let from = 0;
   let to = 0;
@@ -154,6 +155,7 @@ export function putBatch(
       const before = ctx.queues.size;
       const queue = batchQueue(ctx, queues, meta);
       if (ctx.queues.size !== before) out.newQueues = true;
+      if (!firstOffsets.has(queue)) firstOffsets.set(queue, queue.cq.maxOffset);
       let next = nextOffsets.get(queue) ?? queue.cq.maxOffset;
       const st: Staged = {
         index: i,
@@ -196,7 +198,11 @@ export function putBatch(
   }
   const done = staged.slice(0, written);
   if (!syncIfNeeded(ctx, done, batchStart, out)) return out;
-  dispatch(ctx, bytes, done, out);
+  try {
+    dispatch(ctx, bytes, done, out);
+  } catch (error) {
+    undoDispatch(ctx, { done, firstOffsets, batchStart, error }, out);
+  }
   return out;
 }
 
@@ -285,6 +291,36 @@ function syncIfNeeded(
     for (const st of done) if (st !== undefined && st.meta.wait) st.timeout = true;
   }
   return true;
+}
+
+/**
+ * A consume-queue or index write failed (disk full): take the whole batch
+ * back (queue entries and log bytes) and refuse it, so nothing half
+ * dispatched stays. Index entries already added point at cut offsets and are
+ * skipped by lookups.
+ */
+function undoDispatch(
+  ctx: ShardContext,
+  failure: {
+    done: (Staged | undefined)[];
+    firstOffsets: Map<QueueState, number>;
+    batchStart: number;
+    error: unknown;
+  },
+  out: PutBatchOutput,
+): void {
+  const status = statusOf(failure.error);
+  log.error("Dispatch failed; the batch is taken back", { shard: ctx.shard, error: failure.error });
+  for (const [queue, first] of failure.firstOffsets) queue.cq.rollbackTo(first);
+  ctx.commitLog.truncateTo(failure.batchStart);
+  for (const st of failure.done) {
+    if (st !== undefined) {
+      out.results[st.index] = failed(status, out.results[st.index]!.storeTimestamp);
+    }
+  }
+  out.stored = 0;
+  out.arrivals = [];
+  out.diskFull = status === "DISK_FULL";
 }
 
 /** Writes consume-queue and index entries for every stored put and fills the results. */

@@ -190,6 +190,23 @@ export class ConsumeQueue {
     return entry.size > 0 ? entry : undefined;
   }
 
+  /**
+   * Drops entries from `offset` on after a failed put: buffered ones are
+   * discarded without writing, written ones are cut (shrinking needs no space).
+   */
+  rollbackTo(offset: number): void {
+    if (offset >= this.#maxOffset) return;
+    const pendingStart = this.#maxOffset - this.#pendingCount;
+    if (offset >= pendingStart) {
+      this.#pendingCount = offset - pendingStart;
+      this.#maxOffset = offset;
+      return;
+    }
+    this.#pendingCount = 0;
+    this.#maxOffset = pendingStart;
+    this.truncateFrom(offset);
+  }
+
   /** Removes every entry from logical `offset` on (recovery of a cut commit log). */
   truncateFrom(offset: number): void {
     this.flushPending();

@@ -211,9 +211,12 @@ export class IndexFile {
 
   /** Closes the file (flushing first when active). */
   close(): void {
-    if (this.#slots !== undefined) this.flush();
-    this.#closed = true;
-    this.#io.close(this.#handle);
+    try {
+      if (this.#slots !== undefined) this.flush();
+    } finally {
+      this.#closed = true;
+      this.#io.close(this.#handle);
+    }
   }
 
   /** Closes and deletes the file. */

@@ -123,8 +123,16 @@ export class IndexService {
 
   /** Flushes and closes every file. */
   close(): void {
-    for (const file of this.#files) file.close();
+    let failure: unknown;
+    for (const file of this.#files) {
+      try {
+        file.close();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
     this.#files = [];
+    if (failure !== undefined) throw failure;
   }
 
   #put(hash: number, physicalOffset: number, storeTimestamp: number): void {

@@ -13,7 +13,7 @@
 import { type Clock, getLogger, systemClock } from "../common/mod.ts";
 import { CommitLog, type SpareSource } from "./commit_log.ts";
 import { readCheckpoint } from "./checkpoint.ts";
-import { type FileIO, nodeFileIO } from "./file_io.ts";
+import { DiskFullError, type FileIO, nodeFileIO } from "./file_io.ts";
 import { HandleCache } from "./handle_cache.ts";
 import { IndexService } from "./index_service.ts";
 import { loadQueues, type ShardContext } from "./_shard_context.ts";
@@ -275,6 +275,17 @@ export class ShardStore {
   /** Periodic work: flushes, checkpoint, retention, next-segment preparation. */
   tick(): void {
     if (this.#state.closed) return;
+    try {
+      this.#tickUnsafe();
+    } catch (error) {
+      // A failing flush must not kill the shard: puts are refused while the disk is full,
+      // and the next tick tries again.
+      if (error instanceof DiskFullError) this.#state.diskFull = true;
+      log.error("Periodic store work failed", { shard: this.#ctx.shard, error });
+    }
+  }
+
+  #tickUnsafe(): void {
     const { config, clock, commitLog } = this.#ctx;
     const mono = clock.monotonic();
     const s = this.#state;
@@ -332,17 +343,30 @@ export class ShardStore {
     };
   }
 
-  /** Flushes, checkpoints, removes the abort file and closes every file. */
+  /**
+   * Flushes, checkpoints, removes the abort file and closes every file. When
+   * the final flush fails (disk full) the files are still closed but the
+   * abort file stays, so the next start runs crash recovery.
+   */
   close(): void {
     if (this.#state.closed) return;
-    // An off-thread job still running is abandoned; everything is synced here instead.
-    this.#checkpointer.close();
     this.#state.closed = true;
     const ctx = this.#ctx;
-    ctx.index.close();
-    ctx.handles.close();
-    ctx.commitLog.close();
-    ctx.io.remove(`${ctx.dir}/abort`);
+    let failure: unknown;
+    const attempt = (step: () => void) => {
+      try {
+        step();
+      } catch (error) {
+        failure ??= error;
+      }
+    };
+    // An off-thread job still running is abandoned; everything is synced here instead.
+    attempt(() => this.#checkpointer.close());
+    attempt(() => ctx.index.close());
+    attempt(() => ctx.handles.close());
+    attempt(() => ctx.commitLog.close());
+    if (failure === undefined) ctx.io.remove(`${ctx.dir}/abort`);
+    else log.error("Shard closed without a final checkpoint", { shard: ctx.shard, error: failure });
   }
 
   #refuseReason(): "SERVICE_NOT_AVAILABLE" | "DISK_FULL" | undefined {

@@ -364,3 +364,40 @@ Deno.test("ShardStore.queryMessage() searches every index file when the index ro
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("ShardStore.putBatch() takes a batch back when its consume-queue write fails, and close() survives a full disk", () => {
+  const dir = tempDir();
+  const io = new FaultyFileIO();
+  let store = ShardStore.open({ config: config(dir), shard: 0, io });
+  for (let i = 0; i < 3; i++) put(store, "T", 0, [makeRecord({ topic: "T", body: `ok${i}` })]);
+  const end = store.stats().commitLogMaxOffset;
+  io.failWrites = new DiskFullError("injected");
+  io.writesBeforeFailure = 1; // the commit-log write passes, the consume-queue write fails
+  const refused = put(store, "T", 0, [makeRecord({ topic: "T", body: "gone" })]);
+  equal(refused.status, "DISK_FULL");
+  equal(store.stats().commitLogMaxOffset, end, "the log is cut back");
+  equal(store.getMaxOffsetInQueue("T", 0), 3);
+  store.tick(); // periodic work failing on a full disk must not throw
+  store.close(); // nor must close; the abort file stays
+  ok(Deno.statSync(`${dir}/shard-0/abort`).isFile);
+  io.failWrites = undefined;
+  store = ShardStore.open({ config: config(dir), shard: 0, io });
+  try {
+    equal(store.stats().recovery, "crash");
+    equal(store.getMaxOffsetInQueue("T", 0), 3);
+    const again = put(store, "T", 0, [makeRecord({ topic: "T", body: "ok3" })]);
+    equal(again.status, "PUT_OK");
+    equal(again.queueOffset, 3);
+    equal(again.physicalOffsets[0], end);
+    const got = store.getMessage({ topic: "T", queueId: 0, offset: 0, maxCount: 32 });
+    deepEqual(splitRecords(got.messages).map((b) => new TextDecoder().decode(decodeOne(b).body)), [
+      "ok0",
+      "ok1",
+      "ok2",
+      "ok3",
+    ]);
+  } finally {
+    store.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
