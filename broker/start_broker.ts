@@ -74,6 +74,10 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     settings = settingsFromConfig(loaded.config);
   }
   settings = { ...settings, ...options.config };
+  if (options.config?.listenPort !== undefined && options.config.haListenPort === undefined) {
+    // As the properties loader derives it: listenPort + 1, or a free port when listenPort is 0.
+    settings.haListenPort = options.config.listenPort === 0 ? 0 : options.config.listenPort + 1;
+  }
   let tempDir: string | undefined;
   if (options.tempStore === true) {
     tempDir = await Deno.makeTempDir({ prefix: "rocketmq-deno-broker-" });

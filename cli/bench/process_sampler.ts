@@ -83,10 +83,9 @@ export class ProcessSampler {
 
   /** Reads CPU time and RSS now. */
   async sample(): Promise<ProcessSample> {
-    const [stat, status] = await Promise.all([
-      Deno.readTextFile(`/proc/${this.pid}/stat`),
-      Deno.readTextFile(`/proc/${this.pid}/status`),
-    ]);
+    // One after the other: a failed first read must not leave the second one running.
+    const stat = await Deno.readTextFile(`/proc/${this.pid}/stat`);
+    const status = await Deno.readTextFile(`/proc/${this.pid}/status`);
     const ticks = parseProcStat(stat);
     if (ticks === undefined) throw new TypeError(`Cannot parse /proc/${this.pid}/stat`);
     return {
