@@ -441,6 +441,8 @@ export class PushConsumer {
     }
     this.#state = "closed";
     this.#abort.abort();
+    // A rebalance still running would ask the broker for the group after it was unregistered.
+    await this.#rebalancing;
     const pullers = [...this.#pullers.values()];
     await Promise.all(pullers.map((p) => p.done));
     await this.#concurrently?.shutdown();
