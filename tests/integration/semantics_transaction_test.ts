@@ -131,10 +131,16 @@ Deno.test("transactions commit, roll back, and resolve a half message checked af
     assert.equal(decoder.decode(committed!.body), "committed");
     assert.equal(committed!.properties.get("TRAN_MSG"), undefined);
     assert.equal(committed!.sysFlag & 0xc, 8);
-    assert.equal(
-      committed!.preparedTransactionOffset,
-      decodeOffsetMessageId(sentB["msgId"]!).offset,
+    const halfOffset = decodeOffsetMessageId(sentB["msgId"]!).offset;
+    assert.equal(committed!.preparedTransactionOffset, halfOffset);
+    // The commit keeps the half message's born time; its store time is new (Java 4.9.4's
+    // CommitLog.asyncPutMessage sets it on every put).
+    const view = await client.request(
+      javaRequest(RequestCode.VIEW_MESSAGE_BY_ID, { offset: String(halfOffset) }),
     );
+    const [halfMessage] = decodeStoredMessages(view.body!);
+    assert.equal(committed!.bornTimestamp, halfMessage!.bornTimestamp);
+    assert.ok(committed!.storeTimestamp >= halfMessage!.storeTimestamp);
     await client.close();
     assert.equal((await first.stop()).code, 0);
 
