@@ -2,8 +2,8 @@
  * 5.x timer messages and message queries end to end. Goals: timer messages
  * (`TIMER_DELIVER_MS`, `TIMER_DELAY_MS`, `TIMER_DELAY_SEC`) are invisible until their time and
  * then arrive in their real topic within 100 ms of it, once; one still pending when the broker
- * stops arrives on time after the restart; a delay beyond `timerMaxDelaySec` is refused with
- * MESSAGE_ILLEGAL. Queries against the real store through the wire: VIEW_MESSAGE_BY_ID by
+ * stops arrives on time after the restart; a delay beyond `timerMaxDelaySec` (default 3 days,
+ * then configured to 60 s) is refused with MESSAGE_ILLEGAL. Queries against the real store through the wire: VIEW_MESSAGE_BY_ID by
  * offset id, QUERY_MESSAGE by key and by unique key within a time range (and not outside it),
  * pull at a queue offset, SEARCH_OFFSET_BY_TIMESTAMP. Method: real `broker/main.ts` processes,
  * raw Java-shaped frames, SIGTERM between runs.
@@ -64,9 +64,17 @@ Deno.test("timer messages arrive within 100 ms of their time, also across a rest
     await client.close();
     assert.equal((await first.stop()).code, 0);
 
-    const second = await startSemanticsBroker(storeDir);
+    const second = await startSemanticsBroker(storeDir, { timerMaxDelaySec: "60" });
     client = await WireClient.connect(second.port);
     try {
+      // A configured timerMaxDelaySec: 61 s refused, 60 s taken (and still pending at the end).
+      const over = sendV2({ topic: "timer_t", body: "x", properties: { TIMER_DELAY_SEC: "61" } });
+      assert.equal((await client.request(over)).code, ResponseCode.MESSAGE_ILLEGAL);
+      await sendOk(client, {
+        topic: "timer_t",
+        body: "t60",
+        properties: { TIMER_DELAY_SEC: "60" },
+      });
       await waitFor(async () => (await pullAll(client, "timer_t", 0)).length >= 3, {
         timeoutMs: 5000,
         intervalMs: 50,
