@@ -14,27 +14,7 @@
 import assert from "node:assert/strict";
 import { AdminClient, Producer } from "../../client/mod.ts";
 import type { MessageQueue, SendResult } from "../../client/mod.ts";
-import { type ClientCluster, startClientCluster, text } from "./_client_cluster.ts";
-
-function portFree(port: number): boolean {
-  try {
-    Deno.listen({ hostname: "127.0.0.1", port }).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A port whose VIP (port - 2) and HA (port + 1) neighbours are free too. */
-function freeBrokerPort(): number {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = (listener.addr as Deno.NetAddr).port;
-    listener.close();
-    if (port > 1026 && port < 65_000 && portFree(port - 2) && portFree(port + 1)) return port;
-  }
-  throw new Error("no free port triple");
-}
+import { type ClientCluster, freeBrokerPort, startClientCluster, text } from "./_client_cluster.ts";
 
 Deno.test("AdminClient finds messages by offset id, unique key, key and time, queue offset and timestamp after a restart", async () => {
   const storeDir = await Deno.makeTempDir({ prefix: "client-query-" });
