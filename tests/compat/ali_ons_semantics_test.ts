@@ -5,7 +5,8 @@
  * `%RETRY%<group>` with growing reconsume counts, 3 deliveries in all, after which it is in
  * `%DLQ%<group>` (read by our PushConsumer) with its original topic in RETRY_TOPIC, and not
  * delivered again; (2) an ali-ons SQL92 subscription (`{ expressionType: "SQL92" }`) receives
- * only the ali-ons messages whose properties match; (3) ali-ons ordered sends (`shardingKey`)
+ * only the ali-ons messages whose properties match, and a tag subscription (`TagB || TagX`)
+ * only its tag; (3) ali-ons ordered sends (`shardingKey`)
  * put each key in one queue in send order, which our orderly PushConsumer reads in order;
  * (4) half messages sent by ali-ons (`TRAN_MSG` property: ali-ons sets the prepared sysFlag but
  * has no END_TRANSACTION or check listener) stay invisible until the broker's check reaches the
@@ -29,8 +30,20 @@ import { type OnsMessage, onsModule, onsOptions } from "./_ali_ons.ts";
 
 const decoder = new TextDecoder();
 
+/** An ali-ons consumer of `group` from the first offset, its errors kept by ali-ons' logger. */
+function onsConsumer(namesrv: string, group: string, extra: Record<string, unknown> = {}) {
+  const consumer = new onsModule.Consumer({
+    ...onsOptions(namesrv, group),
+    consumerGroup: group,
+    consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET",
+    ...extra,
+  });
+  consumer.on("error", () => {});
+  return consumer;
+}
+
 Deno.test({
-  name: "ali-ons retries a failing message until the DLQ and filters with SQL92",
+  name: "ali-ons retries a failing message until the DLQ and filters by SQL92 and by tag",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -43,17 +56,9 @@ Deno.test({
       ...onsOptions(cluster.namesrvAddr, "ons-sem-p"),
       producerGroup: "PID_ons_sem",
     });
-    const consumer = new onsModule.Consumer({
-      ...onsOptions(cluster.namesrvAddr, "ons-sem-c"),
-      consumerGroup: group,
-      consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET",
-      maxReconsumeTimes: 2,
-    });
-    const sqlConsumer = new onsModule.Consumer({
-      ...onsOptions(cluster.namesrvAddr, "ons-sem-sql"),
-      consumerGroup: "CID_ons_sql",
-      consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET",
-    });
+    const consumer = onsConsumer(cluster.namesrvAddr, group, { maxReconsumeTimes: 2 });
+    const sqlConsumer = onsConsumer(cluster.namesrvAddr, "CID_ons_sql");
+    const tagConsumer = onsConsumer(cluster.namesrvAddr, "CID_ons_tag");
     const dead: MessageView[] = [];
     const dlqReader = new PushConsumer({
       ...cluster.options("ons-sem-dlq"),
@@ -64,10 +69,9 @@ Deno.test({
         dead.push(...messages);
       },
     }).subscribe(`%DLQ%${group}`);
-    consumer.on("error", () => {});
-    sqlConsumer.on("error", () => {});
     const deliveries: OnsMessage[] = [];
     const matched: string[] = [];
+    const tagged: string[] = [];
     try {
       await cluster.createTopic(retryTopic, 2);
       await cluster.createTopic(sqlTopic, 2);
@@ -76,6 +80,7 @@ Deno.test({
       // broker too. So the retry topics exist beforehand, as after an earlier run of the group.
       await cluster.createTopic(`%RETRY%${group}`, 1);
       await cluster.createTopic("%RETRY%CID_ons_sql", 1);
+      await cluster.createTopic("%RETRY%CID_ons_tag", 1);
       await producer.ready();
       consumer.subscribe(retryTopic, "*", async (message) => {
         deliveries.push(message);
@@ -90,8 +95,13 @@ Deno.test({
           await Promise.resolve();
         },
       );
+      tagConsumer.subscribe(sqlTopic, "TagB || TagX", async (message) => {
+        tagged.push(decoder.decode(message.body));
+        await Promise.resolve();
+      });
       await consumer.ready();
       await sqlConsumer.ready();
+      await tagConsumer.ready();
       for (const body of ["poison", "fine"]) {
         const sent = await producer.send(new onsModule.Message(retryTopic, "TagA", body));
         assert.equal(sent.sendStatus, "SEND_OK");
@@ -100,6 +110,10 @@ Deno.test({
         const message = new onsModule.Message(sqlTopic, "TagA", `m${seq}`);
         message.properties["seq"] = String(seq);
         message.properties["color"] = seq % 2 === 0 ? "red" : "blue";
+        assert.equal((await producer.send(message)).sendStatus, "SEND_OK");
+      }
+      for (const tag of ["TagB", "TagC"]) {
+        const message = new onsModule.Message(sqlTopic, tag, `tag-${tag}`);
         assert.equal((await producer.send(message)).sendStatus, "SEND_OK");
       }
       const poison = () => deliveries.filter((m) => decoder.decode(m.body) === "poison");
@@ -111,12 +125,15 @@ Deno.test({
       assert.equal(text(dead[0]!.body), "poison");
       assert.equal(dead[0]!.properties.get("RETRY_TOPIC"), retryTopic);
       await waitFor(() => matched.length === 2, { timeoutMs: 10_000, message: "SQL matches" });
+      await waitFor(() => tagged.length === 1, { timeoutMs: 10_000, message: "the tag match" });
       // No fourth delivery, no third SQL match.
       await new Promise((resolve) => setTimeout(resolve, 2000));
       assert.equal(poison().length, 3);
       assert.deepEqual([...matched].sort(), ["m4", "m6"]);
+      assert.deepEqual(tagged, ["tag-TagB"]);
     } finally {
       await dlqReader.shutdown();
+      await tagConsumer.close();
       await sqlConsumer.close();
       await consumer.close();
       await producer.close();
