@@ -4,7 +4,8 @@
  * leaves them; a delayed message (level 2 = 3 s) still pending when the broker stops arrives
  * once, on time, after the restart, and the delivered one is not delivered again;
  * GET_ALL_DELAY_OFFSET shows the cursors. (2) A message that always fails is sent back with
- * CONSUMER_SEND_MSG_BACK (maxReconsumeTimes 2): it comes back twice in `%RETRY%cg` with
+ * CONSUMER_SEND_MSG_BACK (maxReconsumeTimes 2): it comes back twice in `%RETRY%cg`, each after
+ * its delay level (3 + reconsume count), with
  * growing reconsume counts and RETRY_TOPIC / ORIGIN_MESSAGE_ID, the first retry while the broker
  * restarts (it waits in SCHEDULE_TOPIC_XXXX across the restart and arrives once), then lands in
  * `%DLQ%cg`, not before, keeping RETRY_TOPIC (the original topic), UNIQ_KEY (the id) and the
@@ -99,6 +100,7 @@ Deno.test("CONSUMER_SEND_MSG_BACK retries with growing counts, across a restart,
     const firstOffsetId = current.msgId;
     assert.equal(decodeOffsetMessageId(sent["msgId"] ?? "").offset, current.commitLogOffset);
     for (let attempt = 1; attempt <= 2; attempt++) {
+      const backAt = Date.now();
       const answer = await client.request(sendBack(current, 2));
       assert.equal(answer.code, ResponseCode.SUCCESS, answer.remark);
       if (attempt === 1) {
@@ -116,6 +118,9 @@ Deno.test("CONSUMER_SEND_MSG_BACK retries with growing counts, across a restart,
       assert.equal(retries.length, attempt);
       current = retries[attempt - 1]!;
       assert.equal(current.reconsumeTimes, attempt);
+      // Delay level 3 + reconsume count before the send-back (both 1 s in this level table).
+      assert.equal(current.properties.get("DELAY"), String(2 + attempt));
+      assert.ok(current.storeTimestamp - backAt >= 950, "retried before its delay level");
       assert.equal(current.properties.get("RETRY_TOPIC"), "retry_t");
       assert.equal(current.properties.get("ORIGIN_MESSAGE_ID"), firstOffsetId);
       assert.equal(current.properties.get("user"), "u1");
