@@ -3,7 +3,7 @@
  * `TimerLog` + `TimerWheel`, with bounded memory whatever the number of pending timers:
  *
  * - `timerlogs/`: append-only log of 32-byte entries `[deliverMs f64][physicalOffset f64]
- *   [size i32][reserved i32][prevIndex f64]`, in segment files (`_timer_segments.ts`). Entries
+ *   [size i32][flags i32: 1 = roll][prevIndex f64]`, in segment files (`_timer_segments.ts`). Entries
  *   of one wheel slot form a linked list through `prevIndex` (newest first), so a slot costs one
  *   number in memory.
  * - the wheel: one `Float64Array` of slot heads (entry index or -1) covering `windowMs` in
@@ -44,6 +44,8 @@ export interface TimerEntry {
   deliverMs: number;
   physicalOffset: number;
   size: number;
+  /** The caller's mark, kept with the entry (the broker: "store the record again", not "deliver"). */
+  roll?: boolean;
 }
 
 /** Options of `TimerWheelStore.open`. */
@@ -180,14 +182,14 @@ export class TimerWheelStore {
     v.setFloat64(0, entry.deliverMs);
     v.setFloat64(8, entry.physicalOffset);
     v.setInt32(16, entry.size);
-    v.setInt32(20, 0);
+    v.setInt32(20, entry.roll === true ? 1 : 0);
     v.setFloat64(24, this.#slots[slot] ?? -1);
     this.#log.write(index, this.#entry, this.#processedBucket);
     this.#logEntries++;
     this.#slots[slot] = index;
   }
 
-  #read(index: number): TimerEntry & { prev: number } {
+  #read(index: number): Required<TimerEntry> & { prev: number } {
     const n = this.#log.read(index, this.#entry);
     assert(n === TIMER_ENTRY_BYTES, `timer log entry ${index} is truncated`);
     const v = this.#view;
@@ -195,6 +197,7 @@ export class TimerWheelStore {
       deliverMs: v.getFloat64(0),
       physicalOffset: v.getFloat64(8),
       size: v.getInt32(16),
+      roll: (v.getInt32(20) & 1) === 1,
       prev: v.getFloat64(24),
     };
   }
@@ -217,11 +220,12 @@ export class TimerWheelStore {
         next = entry.prev;
         const entryBucket = Math.floor(entry.deliverMs / this.#precisionMs);
         if (entryBucket > bucket) this.#append(entry, entryBucket);
-        else {due.push({
-            deliverMs: entry.deliverMs,
-            physicalOffset: entry.physicalOffset,
-            size: entry.size,
-          });}
+        else {
+          const { deliverMs, physicalOffset, size, roll } = entry;
+          due.push(
+            roll ? { deliverMs, physicalOffset, size, roll } : { deliverMs, physicalOffset, size },
+          );
+        }
       }
       if (next >= 0) {
         this.#cursor = { bucket, next };

@@ -1,8 +1,9 @@
 /**
  * `TimerWheelStore` on real files with an explicit clock value. Goals: timers come out once,
  * in bucket order, no earlier than their bucket's end and no later than one bucket after;
- * timers beyond the wheel window roll over laps; a checkpoint plus reopen keeps the pending set
- * and cuts the log back to it (what was appended after it is dropped, for the caller to re-add);
+ * timers beyond the wheel window roll over laps, keeping the caller's roll mark; a checkpoint
+ * plus reopen keeps the pending set and cuts the log back to it (what was appended after it is
+ * dropped, for the caller to re-add);
  * memory is the wheel, not the number of timers; under a never-empty pending set the log's
  * segments are deleted once walked, so its size stays bounded, also across a reopen; a store
  * checkpointed with the single-file log opens with its timers.
@@ -49,14 +50,14 @@ Deno.test("TimerWheelStore.takeDue() rolls timers beyond the window and respects
   const timers = open(dir);
   try {
     const far = T0 + 3 * WINDOW + 25; // same slot as T0 + 25, three laps later
-    timers.add({ deliverMs: far, physicalOffset: 9, size: 1 });
+    timers.add({ deliverMs: far, physicalOffset: 9, size: 1, roll: true });
     for (let i = 0; i < 5; i++) timers.add({ deliverMs: T0 + 25, physicalOffset: i, size: 1 });
     assert.equal(timers.takeDue(T0 + 50, 2).length, 2);
     assert.equal(timers.takeDue(T0 + 50, 2).length, 2);
     assert.equal(timers.takeDue(T0 + 50, 10).length, 1);
     assert.deepEqual(timers.takeDue(far, 10), []);
     const late = timers.takeDue(far + P, 10);
-    assert.deepEqual(late.map((e) => e.physicalOffset), [9]);
+    assert.deepEqual(late, [{ deliverMs: far, physicalOffset: 9, size: 1, roll: true }]);
     assert.equal(timers.pending, 0);
     assert.equal(timers.slotCount, WINDOW / P);
   } finally {

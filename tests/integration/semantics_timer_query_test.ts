@@ -148,3 +148,52 @@ Deno.test("queries by offset id, key, unique key, queue offset and timestamp wor
     await Deno.remove(storeDir, { recursive: true });
   }
 });
+
+Deno.test("a timer beyond timerRollWindowSlots is stored again each window and delivered once, on time", async () => {
+  const storeDir = await Deno.makeTempDir({ prefix: "semantics-timer-roll-" });
+  // 20 slots of 50 ms: a timer further than 1 s away is stored again every second.
+  const broker = await startSemanticsBroker(storeDir, { timerRollWindowSlots: "20" });
+  const client = await WireClient.connect(broker.port);
+  try {
+    await sendOk(client, {
+      topic: "roll_t",
+      body: "r",
+      properties: { TIMER_DELAY_MS: "3500", UNIQ_KEY: "UNIQ-ROLL" },
+    });
+    await waitFor(async () => (await pullAll(client, "roll_t", 0)).length > 0, {
+      timeoutMs: 5000,
+      intervalMs: 50,
+      message: "the rolled timer",
+    });
+    await sleep(300);
+    const [delivered, ...more] = await pullAll(client, "roll_t", 0);
+    assert.equal(more.length, 0, "delivered once");
+    // Not early; the 100 ms bound is the first test's (loose here: rolls add store round trips).
+    const late = lateness(delivered!);
+    assert.ok(late >= 0 && late < 1000, `delivered ${late} ms late`);
+    // The timer queue (not readable by pulls) holds the record and its rolls.
+    const max = await client.request(javaRequest(RequestCode.GET_MAX_OFFSET, {
+      topic: "rmq_sys_wheel_timer",
+      queueId: "0",
+    }));
+    const query = await client.request(javaRequest(RequestCode.QUERY_MESSAGE, {
+      topic: "rmq_sys_wheel_timer",
+      key: "UNIQ-ROLL",
+      maxNum: "32",
+      beginTimestamp: "0",
+      endTimestamp: String(Date.now() + 1000),
+    }));
+    const records = decodeStoredMessages(query.body!).sort((a, b) => a.queueOffset - b.queueOffset);
+    // About one roll per second before the last second (how many depends on scheduling).
+    assert.ok(records.length >= 3, `${records.length - 1} rolls`);
+    assert.equal(max.extFields?.["offset"], String(records.length));
+    const rolls = records.map((m) => m.properties.get("TIMER_ROLL_TIMES"));
+    assert.deepEqual(rolls, records.map((_, i) => i === 0 ? undefined : String(i)));
+    const outMs = new Set(records.map((m) => m.properties.get("TIMER_OUT_MS")));
+    assert.equal(outMs.size, 1, "every roll keeps the delivery time");
+  } finally {
+    await client.close();
+    await broker.stop();
+    await Deno.remove(storeDir, { recursive: true });
+  }
+});
