@@ -91,6 +91,12 @@ export class TimerMessageService {
       windowMs: Math.ceil(TIMER_WINDOW_MS / o.precisionMs) * o.precisionMs,
       nowMs: o.clock.now(),
     });
+    if (this.#wheel.precisionMs !== o.precisionMs) {
+      log.warn("The timer store keeps the precision it was made with", {
+        timerPrecisionMs: o.precisionMs,
+        inUse: this.#wheel.precisionMs,
+      });
+    }
     this.#enqueueOffset = this.#wheel.extra;
     this.#armTick();
     this.#timers.push(setInterval(() => this.#checkpoint(), CHECKPOINT_INTERVAL_MS));
@@ -150,7 +156,7 @@ export class TimerMessageService {
   /** Ticks just after each bucket end, so a timer is at most one bucket late. */
   #armTick(): void {
     if (this.#closed) return;
-    const p = this.#options.precisionMs;
+    const p = this.#wheel?.precisionMs ?? this.#options.precisionMs;
     const now = this.#options.clock.now();
     const delay = (Math.floor(now / p) + 1) * p - now + 1;
     this.#tickTimer = setTimeout(() => this.#tick(), delay);

@@ -52,7 +52,7 @@ export interface TimerEntry {
 export interface TimerWheelStoreOptions {
   /** Folder of the files (created when missing). */
   dir: string;
-  /** Bucket width, ms. */
+  /** Bucket width, ms, of a fresh store (an existing store keeps its own). */
   precisionMs: number;
   /** Time covered by the wheel, ms (a multiple of `precisionMs`). */
   windowMs: number;
@@ -120,8 +120,9 @@ export class TimerWheelStore {
     let wheel: Uint8Array | undefined;
     if (cp !== fresh) {
       wheel = readWheel(io, options.dir, cp.slotCount);
-      // A checkpoint written with another geometry (or a lost wheel file) cannot be used.
-      if (wheel === undefined || cp.precisionMs !== options.precisionMs) cp = fresh;
+      // A checkpoint without its wheel file cannot be used. One written with another precision
+      // keeps it (see `precisionMs`): starting afresh would lose or repeat pending timers.
+      if (wheel === undefined) cp = fresh;
     }
     const folder = `${options.dir}/timerlogs`;
     if (cp === fresh) {
@@ -150,6 +151,11 @@ export class TimerWheelStore {
   /** The caller's number saved with the last checkpoint. */
   get extra(): number {
     return this.#extra;
+  }
+
+  /** Bucket width in use: the checkpoint's, which wins over the option. */
+  get precisionMs(): number {
+    return this.#precisionMs;
   }
 
   /** Start of the first bucket not handed out yet, ms. */

@@ -6,7 +6,8 @@
  * dropped, for the caller to re-add);
  * memory is the wheel, not the number of timers; under a never-empty pending set the log's
  * segments are deleted once walked, so its size stays bounded, also across a reopen; a store
- * checkpointed with the single-file log opens with its timers.
+ * checkpointed with the single-file log opens with its timers; a store keeps its precision when
+ * opened with another one (nothing lost, nothing repeated).
  *
  * Runs on: main thread
  * @module
@@ -158,6 +159,31 @@ Deno.test("TimerWheelStore.open() takes over a checkpoint of the single-file log
       second.add({ deliverMs: T0 + 300, physicalOffset: 10, size: 1 });
       const due = second.takeDue(T0 + 1000, 100).map((e) => e.physicalOffset);
       assert.deepEqual(due.sort((a, b) => a - b), Array.from({ length: 11 }, (_, i) => i));
+    } finally {
+      second.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("TimerWheelStore.open() keeps the precision of an existing store", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "timer-wheel-" });
+  try {
+    const first = open(dir);
+    for (let i = 0; i < 5; i++) {
+      first.add({ deliverMs: T0 + 100 + i * 50, physicalOffset: i, size: 1 });
+    }
+    first.checkpoint(3);
+    first.close();
+    const second = TimerWheelStore.open({ dir, precisionMs: 2 * P, windowMs: WINDOW, nowMs: T0 });
+    try {
+      assert.equal(second.precisionMs, P);
+      assert.equal(second.pending, 5);
+      assert.equal(second.extra, 3);
+      assert.deepEqual(second.takeDue(T0 + 150, 10).map((e) => e.physicalOffset), [0]);
+      const rest = second.takeDue(T0 + 1000, 10).map((e) => e.physicalOffset);
+      assert.deepEqual(rest.sort(), [1, 2, 3, 4]);
     } finally {
       second.close();
     }
