@@ -134,6 +134,7 @@ export class BrokerController implements BrokerRuntime {
       clock: this.clock,
       dir: `${this.settings.storePathRootDir}/timerstore`,
       precisionMs: this.settings.timerPrecisionMs,
+      rollMs: this.settings.timerRollWindowSlots * this.settings.timerPrecisionMs,
       storeHost: () => this.storeHost,
     });
   }

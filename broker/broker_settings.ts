@@ -92,6 +92,8 @@ export interface BrokerSettings {
   timerMaxDelaySec: number;
   /** Not Java's meaning: timer bucket width, ms; delivery is at most this late (Java: 1000). */
   timerPrecisionMs: number;
+  /** Slots of `timerPrecisionMs` after which a farther timer is stored again (2 days). */
+  timerRollWindowSlots: number;
   /** A half message younger than this is not checked, ms. */
   transactionTimeOut: number;
   /** Check-backs per half message before it is discarded. */
@@ -204,6 +206,7 @@ export function defaultBrokerSettings(): BrokerSettings {
     timerWheelEnable: true,
     timerMaxDelaySec: 3 * 24 * 3600,
     timerPrecisionMs: 50,
+    timerRollWindowSlots: 3_456_000,
     transactionTimeOut: 6000,
     transactionCheckMax: 15,
     transactionCheckInterval: 30_000,

@@ -2,7 +2,8 @@
  * Queue locks of orderly consumers (Java `RebalanceLockManager`): a client locks the queues it
  * consumes with LOCK_BATCH_MQ and renews them (Java clients every 20 s); a lock not renewed
  * for `rebalanceLockMaxLiveTime` (60 s) expires and another client of the group may take it.
- * UNLOCK_BATCH_MQ releases only the caller's own locks.
+ * UNLOCK_BATCH_MQ releases only the caller's own locks. A group holding a live lock is orderly:
+ * a message it sends to its `%RETRY%` topic goes to its DLQ at once (5.x `isLockAllExpired`).
  *
  * Runs on: main thread
  * @module
@@ -85,6 +86,16 @@ export class RebalanceLockManager {
     const entry = this.#groups.get(group)?.get(keyOf(mq));
     if (entry === undefined || nowMs - entry.lastUpdateMs > this.#maxLiveMs) return undefined;
     return entry.clientId;
+  }
+
+  /** Whether `group` holds no live lock (5.x: a send to its `%RETRY%` then goes to the DLQ). */
+  isLockAllExpired(group: string, nowMs: number): boolean {
+    const table = this.#groups.get(group);
+    if (table === undefined) return true;
+    for (const entry of table.values()) {
+      if (nowMs - entry.lastUpdateMs <= this.#maxLiveMs) return false;
+    }
+    return true;
   }
 
   /** Locks held (expired ones included until taken over or released). */

@@ -80,8 +80,12 @@ Deno.test("RebalanceLockManager.tryLockBatch() lets another client take a lock o
   assert.equal(locks.holderOf("g", mq, 1901), "c2");
   locks.unlockBatch("g", [mq], "c1");
   assert.equal(locks.holderOf("g", mq, 1901), "c2", "unlock by a non-holder is ignored");
+  assert.equal(locks.isLockAllExpired("g", 2000), false);
+  assert.equal(locks.isLockAllExpired("g", 2902), true, "expired locks count as none");
+  assert.equal(locks.isLockAllExpired("other", 0), true);
   locks.unlockBatch("g", [mq], "c2");
   assert.equal(locks.size, 0);
+  assert.equal(locks.isLockAllExpired("g", 1901), true);
 });
 
 function record(a: string): Uint8Array {

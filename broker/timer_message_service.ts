@@ -6,7 +6,11 @@
  * re-stores the due ones in their `REAL_TOPIC` / `REAL_QID`. The wheel is checkpointed every
  * second and on shutdown together with the read position in the timer queue, so after a
  * restart what was added after the checkpoint is read again from the queue (nothing lost;
- * after a crash, deliveries since the checkpoint repeat).
+ * after a crash, deliveries since the checkpoint repeat). A timer due later than `rollMs`
+ * (`timerRollWindowSlots`) is first due at now + `rollMs` as a "roll": its record is then stored
+ * again in the timer queue (`TIMER_ROLL_TIMES` + 1) and read again, as Java 5.x does, so the
+ * commit-log segment holding a pending timer is never older than `rollMs` and retention
+ * (`fileReservedTime`, 72 h) cannot remove it.
  *
  * Runs on: main thread
  * @module
@@ -44,6 +48,8 @@ export interface TimerMessageServiceOptions {
   /** Folder of the wheel files. */
   dir: string;
   precisionMs: number;
+  /** A timer due later than this is stored again after this long, ms. */
+  rollMs: number;
   /** This broker's address, written into re-stored messages. */
   storeHost: () => SocketAddress;
 }
@@ -58,10 +64,13 @@ export class TimerMessageService {
   #enqueueTimer: ReturnType<typeof setTimeout> | undefined;
   #tickTimer: ReturnType<typeof setTimeout> | undefined;
   #enqueuing: Promise<void> | undefined;
+  #arrivedWhileEnqueuing = false;
   #ticking: Promise<void> | undefined;
   #closed = false;
-  /** Timer messages re-stored since start. */
+  /** Timer messages re-stored in their real topic since start. */
   delivered = 0;
+  /** Timer messages stored again in the timer queue (rolls) since start. */
+  rolled = 0;
 
   /** Creates the service; `start()` opens the wheel. */
   constructor(options: TimerMessageServiceOptions) {
@@ -82,6 +91,12 @@ export class TimerMessageService {
       windowMs: Math.ceil(TIMER_WINDOW_MS / o.precisionMs) * o.precisionMs,
       nowMs: o.clock.now(),
     });
+    if (this.#wheel.precisionMs !== o.precisionMs) {
+      log.warn("The timer store keeps the precision it was made with", {
+        timerPrecisionMs: o.precisionMs,
+        inUse: this.#wheel.precisionMs,
+      });
+    }
     this.#enqueueOffset = this.#wheel.extra;
     this.#armTick();
     this.#timers.push(setInterval(() => this.#checkpoint(), CHECKPOINT_INTERVAL_MS));
@@ -90,15 +105,21 @@ export class TimerMessageService {
 
   /** A record arrived in the timer queue: read it now. */
   notifyArrived(): void {
-    if (this.#closed || this.#wheel === undefined || this.#enqueuing !== undefined) return;
+    if (this.#closed || this.#wheel === undefined) return;
+    if (this.#enqueuing !== undefined) {
+      // Read again as soon as the running pass ends (it may have missed this record).
+      this.#arrivedWhileEnqueuing = true;
+      return;
+    }
     clearTimeout(this.#enqueueTimer);
+    this.#arrivedWhileEnqueuing = false;
     this.#enqueuing = this.#enqueue()
       .catch((error) => log.error("Timer enqueue failed", { error }))
       .finally(() => {
         this.#enqueuing = undefined;
-        if (!this.#closed) {
-          this.#enqueueTimer = setTimeout(() => this.notifyArrived(), ENQUEUE_POLL_MS);
-        }
+        if (this.#closed) return;
+        if (this.#arrivedWhileEnqueuing) this.notifyArrived();
+        else this.#enqueueTimer = setTimeout(() => this.notifyArrived(), ENQUEUE_POLL_MS);
       });
   }
 
@@ -116,11 +137,16 @@ export class TimerMessageService {
       }
       if (result.status !== "FOUND") return;
       for (const message of decodeStoredMessages(result.messages, { readBody: false })) {
-        const entry = {
-          deliverMs: Number(message.properties.get("TIMER_OUT_MS") ?? "0"),
-          physicalOffset: message.commitLogOffset,
-          size: message.storeSize,
-        };
+        const outMs = Number(message.properties.get("TIMER_OUT_MS") ?? "0");
+        const rollAt = this.#options.clock.now() + this.#options.rollMs;
+        const entry: TimerEntry = outMs > rollAt
+          ? {
+            deliverMs: rollAt,
+            physicalOffset: message.commitLogOffset,
+            size: message.storeSize,
+            roll: true,
+          }
+          : { deliverMs: outMs, physicalOffset: message.commitLogOffset, size: message.storeSize };
         if (!wheel.add(entry)) await this.#deliverOrKeep(entry);
         this.#enqueueOffset = message.queueOffset + 1;
       }
@@ -130,7 +156,7 @@ export class TimerMessageService {
   /** Ticks just after each bucket end, so a timer is at most one bucket late. */
   #armTick(): void {
     if (this.#closed) return;
-    const p = this.#options.precisionMs;
+    const p = this.#wheel?.precisionMs ?? this.#options.precisionMs;
     const now = this.#options.clock.now();
     const delay = (Math.floor(now / p) + 1) * p - now + 1;
     this.#tickTimer = setTimeout(() => this.#tick(), delay);
@@ -157,7 +183,10 @@ export class TimerMessageService {
     else log.error("Timer message dropped: too many refused deliveries", { ...entry });
   }
 
-  /** Re-stores one due timer message; false when the store refused it. */
+  /**
+   * Re-stores one due timer message in its real topic (or, for a roll, in the timer queue);
+   * false when the store refused it.
+   */
   async #deliver(entry: TimerEntry): Promise<boolean> {
     const record = await this.#options.store.lookMessageByOffset(entry.physicalOffset);
     if (record === undefined) {
@@ -168,14 +197,22 @@ export class TimerMessageService {
     const topic = message.properties.get("REAL_TOPIC");
     const queueId = Number(message.properties.get("REAL_QID"));
     if (topic === undefined || !Number.isInteger(queueId)) return true;
+    const properties = new Map(message.properties);
+    if (entry.roll === true) {
+      properties.set(
+        "TIMER_ROLL_TIMES",
+        String(Number(properties.get("TIMER_ROLL_TIMES") ?? 0) + 1),
+      );
+    }
     const result = await this.#options.store.putMessages([rebuildMessage(message, {
-      topic,
-      queueId,
-      properties: message.properties,
+      topic: entry.roll === true ? TIMER_TOPIC : topic,
+      queueId: entry.roll === true ? 0 : queueId,
+      properties,
       storeHost: this.#options.storeHost(),
     })]);
     if (result.stored.length === 0) return false;
-    this.delivered++;
+    if (entry.roll === true) this.rolled++;
+    else this.delivered++;
     return true;
   }
 

@@ -2,18 +2,25 @@
  * AdminClient (the parts of Java `DefaultMQAdminExt` that `mqadmin` and the
  * HTTP API use): topics and subscription groups on brokers, cluster and route
  * lookups on name servers, topic and consume statistics, consumer
- * connections, message queries by id and key, broker runtime info and config.
+ * connections, message queries (`_admin_query.ts`: by offset id, key or unique key in a time
+ * range, queue offset, offset by timestamp), broker runtime info and config.
  *
  * Runs on: main thread
  * @module
  */
-import { decodeOffsetMessageId, formatSocketAddress } from "../common/mod.ts";
-import { RequestCode, ResponseCode } from "../remoting/mod.ts";
+import { RequestCode } from "../remoting/mod.ts";
+import {
+  type AdminQueryContext,
+  queryMessage,
+  type QueryMessageOptions,
+  searchOffset,
+  viewMessage,
+  viewMessageAt,
+} from "./_admin_query.ts";
 import { parseJsonBody } from "./_json_body.ts";
 import { acquireClientInstance } from "./client_instance.ts";
 import type { ClientInstance, ClientOptions } from "./client_instance.ts";
 import { MQClientError } from "./errors.ts";
-import { decodeMessageViews } from "./message.ts";
 import type { MessageView } from "./message.ts";
 import type { MessageQueue } from "./message_queue.ts";
 import { toExtFields } from "./request_headers.ts";
@@ -123,6 +130,11 @@ export class AdminClient {
     }
     return this.#instance;
   }
+
+  readonly #query: AdminQueryContext = {
+    call: (addr, request, what, accept) => this.#call(addr, request, what, accept),
+    topicRoute: (topic) => this.topicRoute(topic),
+  };
 
   async #call(
     addr: string,
@@ -381,58 +393,30 @@ export class AdminClient {
   }
 
   /** VIEW_MESSAGE_BY_ID: the message with this offset message id (broker address and offset are in it). */
-  async viewMessage(offsetMsgId: string): Promise<MessageView> {
-    const id = decodeOffsetMessageId(offsetMsgId);
-    const addr = formatSocketAddress(id.address);
-    const response = await this.#call(
-      addr,
-      { code: RequestCode.VIEW_MESSAGE_BY_ID, extFields: toExtFields({ offset: id.offset }) },
-      `view message "${offsetMsgId}"`,
-    );
-    const [message] = decodeMessageViews(response.body ?? new Uint8Array(), "");
-    if (message === undefined) {
-      throw new MQClientError(`Message "${offsetMsgId}" not found`, "NO_ROUTE");
-    }
-    return message;
+  viewMessage(offsetMsgId: string): Promise<MessageView> {
+    return viewMessage(this.#query, offsetMsgId);
   }
 
-  /** QUERY_MESSAGE by key (or, with `uniqueKey`, by UNIQ_KEY) on every broker of `topic`, filtered exactly. */
-  async queryMessage(
+  /**
+   * QUERY_MESSAGE by key (or, with `uniqueKey`, by UNIQ_KEY) within a store-time range on every
+   * master of `topic`, filtered exactly.
+   */
+  queryMessage(
     topic: string,
     key: string,
-    options: {
-      maxNum?: number;
-      beginTimestamp?: number;
-      endTimestamp?: number;
-      uniqueKey?: boolean;
-    } = {},
+    options: QueryMessageOptions = {},
   ): Promise<MessageView[]> {
-    const route = await this.topicRoute(topic);
-    const found: MessageView[] = [];
-    for (const b of route.brokerDatas) {
-      const addr = b.brokerAddrs.get(0);
-      if (addr === undefined) continue;
-      const extFields = toExtFields({
-        topic,
-        key,
-        maxNum: options.maxNum ?? 32,
-        beginTimestamp: options.beginTimestamp ?? 0,
-        endTimestamp: options.endTimestamp ?? Number.MAX_SAFE_INTEGER,
-        _UNIQUE_KEY_QUERY: options.uniqueKey ?? false,
-      });
-      const response = await this.#call(
-        addr,
-        { code: RequestCode.QUERY_MESSAGE, extFields },
-        `query "${key}"`,
-        [ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND],
-      );
-      if (response.code !== ResponseCode.SUCCESS || response.body === undefined) continue;
-      for (const m of decodeMessageViews(response.body, b.brokerName)) {
-        const match = options.uniqueKey === true ? m.msgId === key : m.keys.includes(key);
-        if (match && m.topic === topic) found.push(m);
-      }
-    }
-    return found;
+    return queryMessage(this.#query, topic, key, options);
+  }
+
+  /** SEARCH_OFFSET_BY_TIMESTAMP: the first offset of `mq` stored at or after `timestampMs`. */
+  searchOffset(mq: MessageQueue, timestampMs: number): Promise<number> {
+    return searchOffset(this.#query, mq, timestampMs);
+  }
+
+  /** The message at `offset` of `mq` (one pull of `TOOLS_CONSUMER`), or `undefined`. */
+  viewMessageAt(mq: MessageQueue, offset: number): Promise<MessageView | undefined> {
+    return viewMessageAt(this.#query, mq, offset);
   }
 
   /** GET_BROKER_RUNTIME_INFO: the KV table. */

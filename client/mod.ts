@@ -40,6 +40,7 @@ export type {
 export { PullConsumer } from "./pull_consumer.ts";
 export type { PullConsumerOptions } from "./pull_consumer.ts";
 export { AdminClient } from "./admin_client.ts";
+export type { QueryMessageOptions } from "./_admin_query.ts";
 export type {
   AdminTarget,
   ClusterInfo,

@@ -220,7 +220,7 @@ function retryOrDeadLetter(
   header: SendHeader,
 ): { topic: string; queueId: number } | { response: RemotingCommand } {
   const group = header.topic.slice(RETRY_PREFIX.length);
-  const groupConfig = rt.groups.get(group);
+  const groupConfig = rt.groups.findOrCreate(group);
   if (groupConfig === undefined) {
     return {
       response: fail(
@@ -233,7 +233,11 @@ function retryOrDeadLetter(
   const max = request.version >= 121 && header.maxReconsumeTimes !== undefined
     ? header.maxReconsumeTimes
     : groupConfig.retryMaxTimes;
-  if (header.reconsumeTimes <= max) return { topic: header.topic, queueId: header.queueId };
+  // 5.x: a group holding live queue locks consumes orderly; its re-sent message is dead now.
+  const orderly = !rt.locks.isLockAllExpired(group, rt.clock.now());
+  if (header.reconsumeTimes <= max && !orderly) {
+    return { topic: header.topic, queueId: header.queueId };
+  }
   const dlq = `${DLQ_PREFIX}${group}`;
   rt.topics.createIfMissing(dlq, 1, PERM_READ | PERM_WRITE);
   return { topic: dlq, queueId: 0 };

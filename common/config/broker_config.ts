@@ -156,6 +156,9 @@ export const brokerConfigSchema = z.object({
   timerMaxDelaySec: intKey(3 * 24 * 3600, 1),
   // Not Java's meaning: timer bucket width, ms; delivery is at most this late (Java: 1000).
   timerPrecisionMs: intKey(50, 1, 60_000),
+  // Slots of timerPrecisionMs (2 days at 50 ms): a timer further away is stored again after
+  // this long, so commit-log retention never removes a pending timer's record.
+  timerRollWindowSlots: intKey(3_456_000, 1),
   /** How often `config/delayOffset.json` is written, ms. */
   flushDelayOffsetInterval: longKey(10_000, 1),
   duplicationEnable: boolKey(false),

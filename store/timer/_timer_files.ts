@@ -1,12 +1,13 @@
 /**
  * The checkpoint files of `TimerWheelStore`: `timercheck.json` (log length, processed bucket,
- * pending count, caller number, geometry) and `timerwheel` (slot heads), each written to a
- * temporary file, synced and renamed into place.
+ * pending count, caller number, geometry, log segments) and `timerwheel` (slot heads), each
+ * written to a temporary file, synced and renamed into place.
  *
  * Runs on: main thread
  * @module
  */
 import type { FileIO } from "../file_io.ts";
+import type { SegmentRecord } from "./_timer_segments.ts";
 
 /** What `timercheck.json` holds. */
 export interface Checkpoint {
@@ -16,6 +17,14 @@ export interface Checkpoint {
   extra: number;
   precisionMs: number;
   slotCount: number;
+  /** Log segments; absent in checkpoints of the single-file log (one segment from index 0). */
+  segments?: SegmentRecord[];
+  /** Entries per segment file. */
+  segmentEntries?: number;
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
 
 /** Writes `bytes` to `path` through a synced temporary file and a rename. */
@@ -49,9 +58,16 @@ export function readCheckpoint(io: FileIO, dir: string): Checkpoint | undefined 
       cp.precisionMs,
       cp.slotCount,
     ];
-    if (!fields.every((f) => typeof f === "number" && Number.isSafeInteger(f) && f >= 0)) {
+    if (!fields.every(isCount)) return undefined;
+    if (cp.segmentEntries !== undefined && !(isCount(cp.segmentEntries) && cp.segmentEntries > 0)) {
       return undefined;
     }
+    const segments = cp.segments;
+    if (
+      segments !== undefined &&
+      !(Array.isArray(segments) &&
+        segments.every((s) => Array.isArray(s) && s.length === 2 && s.every(isCount)))
+    ) return undefined;
     return cp as Checkpoint;
   } catch (error) {
     if (error instanceof SyntaxError) return undefined;

@@ -2,9 +2,8 @@
  * ali-ons 3.12.0 (npm, test-only) driving messaging features against our
  * name server and broker, received by our PushConsumer: a delay-level send
  * (`delayTimeLevel`, broker levels `1s 2s`) arrives no earlier than its
- * level, and a tag subscription receives only its tag. Transactions, SQL92
- * and ordered consumption are not exercised: ali-ons 3.12.0 has no
- * transactional producer, no SQL92 selector and no orderly consumer.
+ * level, and a tag subscription receives only its tag. Retry, SQL92, ordered
+ * sends and half messages: `ali_ons_semantics_test.ts`.
  *
  * ali-ons keeps internal timers and sockets after `close()`, so the op and
  * resource sanitizers are turned off for this test only.
@@ -13,68 +12,10 @@
  * @module
  */
 import assert from "node:assert/strict";
-import * as ons from "npm:ali-ons@3.12.0";
 import { PushConsumer } from "../../client/mod.ts";
 import { waitFor } from "../harness.ts";
 import { startClientCluster, text } from "../integration/_client_cluster.ts";
-
-interface OnsMessage {
-  msgId: string;
-  tags: string;
-  keys: string;
-  body: Uint8Array;
-  properties: Record<string, string>;
-}
-
-interface OnsClient {
-  ready(): Promise<void>;
-  close(): Promise<void>;
-}
-
-interface OnsProducer extends OnsClient {
-  send(message: unknown): Promise<{ sendStatus: string; msgId: string }>;
-}
-
-interface OnsConsumer extends OnsClient {
-  subscribe(
-    topic: string,
-    expression: string,
-    handler: (message: OnsMessage) => Promise<void>,
-  ): void;
-  on(event: "error", handler: (error: unknown) => void): void;
-}
-
-const onsModule = ons as unknown as {
-  Producer: new (options: Record<string, unknown>) => OnsProducer;
-  Consumer: new (options: Record<string, unknown>) => OnsConsumer;
-  Message: new (topic: string, tags: string, body: string) => {
-    keys: string[];
-    delayTimeLevel: number;
-  };
-};
-
-/** ali-ons logs to the console by default; errors are kept here (shown by a debugger), not printed. */
-const onsLogger = {
-  info: () => {},
-  warn: () => {},
-  debug: () => {},
-  error: (...args: unknown[]) => onsErrors.push(args),
-};
-const onsErrors: unknown[][] = [];
-
-function onsOptions(namesrv: string, instanceName: string): Record<string, unknown> {
-  return {
-    // Only used to resolve an Aliyun "onsAddr"; `nameSrv` makes it unused, but it must be set:
-    // without it ali-ons fails an assertion, and that failure exhausts the heap under Deno 2.9.6.
-    httpclient: {},
-    logger: onsLogger,
-    nameSrv: [namesrv],
-    clientIP: "127.0.0.1",
-    instanceName,
-    accessKeyId: "",
-    accessKeySecret: "",
-  };
-}
+import { onsModule, onsOptions } from "./_ali_ons.ts";
 
 Deno.test({
   name: "ali-ons delay-level and tagged sends reach our PushConsumer as asked",

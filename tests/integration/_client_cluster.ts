@@ -15,6 +15,7 @@ export const BROKER_READY = /The broker\[[^,]+, [\d.]+:(\d+)\] boot success/;
 /** A running name server and broker. */
 export interface ClientCluster {
   readonly namesrv: RunningProcess;
+  /** The broker process (a new one after `restartBroker()`). */
   readonly broker: RunningProcess;
   /** `127.0.0.1:<namesrv port>`. */
   readonly namesrvAddr: string;
@@ -24,6 +25,11 @@ export interface ClientCluster {
   options(instanceName: string): ClientOptions;
   /** Creates `topic` with `queues` queues through the admin client and waits for its route. */
   createTopic(topic: string, queues?: number): Promise<void>;
+  /**
+   * Stops the broker (SIGTERM) and starts it again with the same properties; needs an explicit
+   * `storePathRootDir` and `listenPort` (the store and the address must survive).
+   */
+  restartBroker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,21 +38,20 @@ export async function startClientCluster(
   brokerProperties: Record<string, string> = {},
 ): Promise<ClientCluster> {
   const namesrv = await startNameServer();
+  const properties = {
+    brokerName: "broker-a",
+    brokerIP1: "127.0.0.1",
+    bindAddress: "127.0.0.1",
+    listenPort: "0",
+    namesrvAddr: `127.0.0.1:${namesrv.port}`,
+    storePathRootDir: "${tempDir}/store",
+    ...brokerProperties,
+  };
+  const startBroker = () =>
+    startProcess({ entry: "broker/main.ts", properties, readyPattern: BROKER_READY });
   let broker: RunningProcess;
   try {
-    broker = await startProcess({
-      entry: "broker/main.ts",
-      properties: {
-        brokerName: "broker-a",
-        brokerIP1: "127.0.0.1",
-        bindAddress: "127.0.0.1",
-        listenPort: "0",
-        namesrvAddr: `127.0.0.1:${namesrv.port}`,
-        storePathRootDir: "${tempDir}/store",
-        ...brokerProperties,
-      },
-      readyPattern: BROKER_READY,
-    });
+    broker = await startBroker();
   } catch (error) {
     await namesrv.stop();
     throw error;
@@ -62,7 +67,9 @@ export async function startClientCluster(
   });
   return {
     namesrv,
-    broker,
+    get broker() {
+      return broker;
+    },
     namesrvAddr,
     brokerAddr: `127.0.0.1:${broker.port}`,
     options,
@@ -89,11 +96,38 @@ export async function startClientCluster(
         await admin.shutdown();
       }
     },
+    async restartBroker() {
+      if (properties.listenPort === "0" || properties.storePathRootDir.includes("${tempDir}")) {
+        throw new Error("restartBroker() needs storePathRootDir and listenPort");
+      }
+      await broker.stop();
+      broker = await startBroker();
+    },
     async stop() {
       await broker.stop();
       await namesrv.stop();
     },
   };
+}
+
+function portFree(port: number): boolean {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A port whose VIP (port - 2) and HA (port + 1) neighbours are free too. */
+export function freeBrokerPort(): number {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    listener.close();
+    if (port > 1026 && port < 65_000 && portFree(port - 2) && portFree(port + 1)) return port;
+  }
+  throw new Error("no free port triple");
 }
 
 const decoder = new TextDecoder();

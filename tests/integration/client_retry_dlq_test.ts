@@ -1,6 +1,6 @@
 /**
  * Retry, dead letters and delays through our client with real processes: a
- * message whose listener always fails is delivered 1 + maxReconsumeTimes
+ * message whose listener always answers RECONSUME_LATER is delivered 1 + maxReconsumeTimes
  * times through `%RETRY%<group>` (CONSUMER_SEND_MSG_BACK) and then lands in
  * `%DLQ%<group>` with its original topic and id, and not before; a send with
  * `delayTimeLevel` and one with a 5.x `delayTimeMs` arrive no earlier than
@@ -34,7 +34,10 @@ Deno.test("PushConsumer redelivers a failing message maxReconsumeTimes times, th
     maxReconsumeTimes: 2,
     listener: (messages) => {
       deliveries.push(...messages);
-      if (messages.some((m) => text(m.body) === "poison")) throw new Error("always fails");
+      // RECONSUME_LATER here; a throw does the same (client_push_consumer_test.ts).
+      return messages.some((m) => text(m.body) === "poison")
+        ? "RECONSUME_LATER"
+        : "CONSUME_SUCCESS";
     },
   }).subscribe(topic);
   const dlqReader = new PushConsumer({
@@ -50,7 +53,13 @@ Deno.test("PushConsumer redelivers a failing message maxReconsumeTimes times, th
     await cluster.createTopic(topic, 2);
     await consumer.start();
     await producer.start();
-    const sent = await producer.send({ topic, body: "poison", keys: "poison-key" });
+    const sent = await producer.send({
+      topic,
+      body: "poison",
+      keys: "poison-key",
+      tags: "TagP",
+      properties: { user: "u1" },
+    });
     await producer.send({ topic, body: "fine" });
     const poison = () => deliveries.filter((m) => text(m.body) === "poison");
     await waitFor(() => poison().length === 3, { timeoutMs: 15_000, message: "3 deliveries" });
@@ -63,6 +72,8 @@ Deno.test("PushConsumer redelivers a failing message maxReconsumeTimes times, th
     assert.equal(dead[0]!.msgId, sent.msgId);
     assert.equal(dead[0]!.properties.get("RETRY_TOPIC"), topic);
     assert.deepEqual(dead[0]!.keys, ["poison-key"]);
+    assert.equal(dead[0]!.tags, "TagP");
+    assert.equal(dead[0]!.properties.get("user"), "u1");
     // No fourth delivery: the message stays dead.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     assert.equal(poison().length, 3);

@@ -4,9 +4,12 @@
  * leaves them; a delayed message (level 2 = 3 s) still pending when the broker stops arrives
  * once, on time, after the restart, and the delivered one is not delivered again;
  * GET_ALL_DELAY_OFFSET shows the cursors. (2) A message that always fails is sent back with
- * CONSUMER_SEND_MSG_BACK (maxReconsumeTimes 2): it comes back twice in `%RETRY%cg` with
- * growing reconsume counts and RETRY_TOPIC / ORIGIN_MESSAGE_ID, then lands in `%DLQ%cg`, not
- * before. Method: a real `broker/main.ts` process with `messageDelayLevel=1s 3s 1s 1s 1s 1s`,
+ * CONSUMER_SEND_MSG_BACK (maxReconsumeTimes 2): it comes back twice in `%RETRY%cg`, each after
+ * its delay level (3 + reconsume count), with
+ * growing reconsume counts and RETRY_TOPIC / ORIGIN_MESSAGE_ID, the first retry while the broker
+ * restarts (it waits in SCHEDULE_TOPIC_XXXX across the restart and arrives once), then lands in
+ * `%DLQ%cg`, not before, keeping RETRY_TOPIC (the original topic), UNIQ_KEY (the id) and the
+ * user properties. Method: a real `broker/main.ts` process with `messageDelayLevel=1s 3s 1s 1s 1s 1s`,
  * raw Java-shaped frames, SIGTERM between runs.
  *
  * Runs on: main thread
@@ -82,23 +85,31 @@ function sendBack(message: MessageExt, maxReconsumeTimes: number) {
   });
 }
 
-Deno.test("CONSUMER_SEND_MSG_BACK retries with growing counts and ends in the DLQ after maxReconsumeTimes", async () => {
+Deno.test("CONSUMER_SEND_MSG_BACK retries with growing counts, across a restart, and ends in the DLQ after maxReconsumeTimes", async () => {
   const storeDir = await Deno.makeTempDir({ prefix: "semantics-retry-" });
-  const broker = await startSemanticsBroker(storeDir);
-  const client = await WireClient.connect(broker.port);
+  let broker = await startSemanticsBroker(storeDir);
+  let client = await WireClient.connect(broker.port);
   try {
     const sent = await sendOk(client, {
       topic: "retry_t",
       body: "always-fails",
-      properties: { KEYS: "k1", user: "u1" },
+      properties: { KEYS: "k1", user: "u1", UNIQ_KEY: "UNIQ-RETRY-1" },
     });
     let [current] = await pullAll(client, "retry_t", 0);
     assert.ok(current !== undefined);
     const firstOffsetId = current.msgId;
     assert.equal(decodeOffsetMessageId(sent["msgId"] ?? "").offset, current.commitLogOffset);
     for (let attempt = 1; attempt <= 2; attempt++) {
+      const backAt = Date.now();
       const answer = await client.request(sendBack(current, 2));
       assert.equal(answer.code, ResponseCode.SUCCESS, answer.remark);
+      if (attempt === 1) {
+        // Stopped while the retry waits in SCHEDULE_TOPIC_XXXX (level 3 = 1 s).
+        await client.close();
+        assert.equal((await broker.stop()).code, 0);
+        broker = await startSemanticsBroker(storeDir);
+        client = await WireClient.connect(broker.port);
+      }
       let retries: MessageExt[] = [];
       await waitFor(async () => {
         retries = await pullAll(client, "%RETRY%cg", 0);
@@ -107,6 +118,9 @@ Deno.test("CONSUMER_SEND_MSG_BACK retries with growing counts and ends in the DL
       assert.equal(retries.length, attempt);
       current = retries[attempt - 1]!;
       assert.equal(current.reconsumeTimes, attempt);
+      // Delay level 3 + reconsume count before the send-back (both 1 s in this level table).
+      assert.equal(current.properties.get("DELAY"), String(2 + attempt));
+      assert.ok(current.storeTimestamp - backAt >= 950, "retried before its delay level");
       assert.equal(current.properties.get("RETRY_TOPIC"), "retry_t");
       assert.equal(current.properties.get("ORIGIN_MESSAGE_ID"), firstOffsetId);
       assert.equal(current.properties.get("user"), "u1");
@@ -120,9 +134,12 @@ Deno.test("CONSUMER_SEND_MSG_BACK retries with growing counts and ends in the DL
     assert.equal(dead[0]!.reconsumeTimes, 3);
     assert.equal(dead[0]!.properties.get("RETRY_TOPIC"), "retry_t");
     assert.equal(dead[0]!.properties.get("ORIGIN_MESSAGE_ID"), firstOffsetId);
+    assert.equal(dead[0]!.properties.get("UNIQ_KEY"), "UNIQ-RETRY-1");
     assert.equal(dead[0]!.properties.get("KEYS"), "k1");
+    assert.equal(dead[0]!.properties.get("user"), "u1");
     await sleep(1200);
-    assert.equal((await pullAll(client, "%RETRY%cg", 0)).length, 2, "no retry after the DLQ");
+    const retried = await pullAll(client, "%RETRY%cg", 0);
+    assert.equal(retried.length, 2, "no retry after the DLQ, none twice after the restart");
     const bad = await client.request(sendBack({ ...current, commitLogOffset: 12345 }, 2));
     assert.equal(bad.code, ResponseCode.SYSTEM_ERROR);
   } finally {

@@ -5,7 +5,9 @@
  * gets Java's codes (FILTER_DATA_NOT_EXIST 27 on pull after the heartbeat,
  * SUBSCRIPTION_PARSE_FAILED 23 on CHECK_CLIENT_CONFIG and on a pull carrying it); with the
  * default `enablePropertyFilter=false` SQL92 is refused with SYSTEM_ERROR as Java does.
- * LOCK_BATCH_MQ grants a queue to one client only, renews it, and UNLOCK_BATCH_MQ frees it.
+ * LOCK_BATCH_MQ grants a queue to one client only, renews it, and UNLOCK_BATCH_MQ frees it; a
+ * send to `%RETRY%` of a group holding live locks goes to its DLQ (5.x), of another group (made
+ * on demand, as Java's findSubscriptionGroupConfig) to the retry topic.
  * Method: real `broker/main.ts` processes and raw Java-shaped frames.
  *
  * Runs on: main thread
@@ -15,7 +17,7 @@ import assert from "node:assert/strict";
 import { decodeStoredMessages } from "../../common/mod.ts";
 import { RequestCode, ResponseCode } from "../../remoting/mod.ts";
 import { javaRequest, WireClient } from "../harness.ts";
-import { heartbeat, pullRequest, sendOk, startSemanticsBroker } from "./semantics_wire.ts";
+import { heartbeat, pullAll, pullRequest, sendOk, startSemanticsBroker } from "./semantics_wire.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -143,6 +145,13 @@ Deno.test("SQL92 is refused without enablePropertyFilter, and queue locks go to 
     );
     assert.equal(unlock.code, ResponseCode.SUCCESS);
     assert.deepEqual(await lock("c2", [1]), [1]);
+    // 5.x: a group holding live locks sends its %RETRY% messages straight to its DLQ.
+    await sendOk(client, { topic: "%RETRY%order_cg", body: "r1", reconsumeTimes: 1 });
+    assert.equal((await pullAll(client, "%RETRY%order_cg", 0)).length, 0);
+    const dead = await pullAll(client, "%DLQ%order_cg", 0);
+    assert.deepEqual(dead.map((m) => [decoder.decode(m.body), m.reconsumeTimes]), [["r1", 1]]);
+    await sendOk(client, { topic: "%RETRY%free_cg", body: "r2", reconsumeTimes: 1 });
+    assert.equal((await pullAll(client, "%RETRY%free_cg", 0)).length, 1, "no locks: retried");
     const badBody = await client.request(
       javaRequest(RequestCode.LOCK_BATCH_MQ, {}, { body: encoder.encode("{}") }),
     );

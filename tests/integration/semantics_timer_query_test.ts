@@ -2,8 +2,8 @@
  * 5.x timer messages and message queries end to end. Goals: timer messages
  * (`TIMER_DELIVER_MS`, `TIMER_DELAY_MS`, `TIMER_DELAY_SEC`) are invisible until their time and
  * then arrive in their real topic within 100 ms of it, once; one still pending when the broker
- * stops arrives on time after the restart; a delay beyond `timerMaxDelaySec` is refused with
- * MESSAGE_ILLEGAL. Queries against the real store through the wire: VIEW_MESSAGE_BY_ID by
+ * stops arrives on time after the restart; a delay beyond `timerMaxDelaySec` (default 3 days,
+ * then configured to 60 s) is refused with MESSAGE_ILLEGAL. Queries against the real store through the wire: VIEW_MESSAGE_BY_ID by
  * offset id, QUERY_MESSAGE by key and by unique key within a time range (and not outside it),
  * pull at a queue offset, SEARCH_OFFSET_BY_TIMESTAMP. Method: real `broker/main.ts` processes,
  * raw Java-shaped frames, SIGTERM between runs.
@@ -64,9 +64,17 @@ Deno.test("timer messages arrive within 100 ms of their time, also across a rest
     await client.close();
     assert.equal((await first.stop()).code, 0);
 
-    const second = await startSemanticsBroker(storeDir);
+    const second = await startSemanticsBroker(storeDir, { timerMaxDelaySec: "60" });
     client = await WireClient.connect(second.port);
     try {
+      // A configured timerMaxDelaySec: 61 s refused, 60 s taken (and still pending at the end).
+      const over = sendV2({ topic: "timer_t", body: "x", properties: { TIMER_DELAY_SEC: "61" } });
+      assert.equal((await client.request(over)).code, ResponseCode.MESSAGE_ILLEGAL);
+      await sendOk(client, {
+        topic: "timer_t",
+        body: "t60",
+        properties: { TIMER_DELAY_SEC: "60" },
+      });
       await waitFor(async () => (await pullAll(client, "timer_t", 0)).length >= 3, {
         timeoutMs: 5000,
         intervalMs: 50,
@@ -134,6 +142,55 @@ Deno.test("queries by offset id, key, unique key, queue offset and timestamp wor
       timestamp: String(middle),
     }));
     assert.equal(search.extFields?.["offset"], "3");
+  } finally {
+    await client.close();
+    await broker.stop();
+    await Deno.remove(storeDir, { recursive: true });
+  }
+});
+
+Deno.test("a timer beyond timerRollWindowSlots is stored again each window and delivered once, on time", async () => {
+  const storeDir = await Deno.makeTempDir({ prefix: "semantics-timer-roll-" });
+  // 20 slots of 50 ms: a timer further than 1 s away is stored again every second.
+  const broker = await startSemanticsBroker(storeDir, { timerRollWindowSlots: "20" });
+  const client = await WireClient.connect(broker.port);
+  try {
+    await sendOk(client, {
+      topic: "roll_t",
+      body: "r",
+      properties: { TIMER_DELAY_MS: "3500", UNIQ_KEY: "UNIQ-ROLL" },
+    });
+    await waitFor(async () => (await pullAll(client, "roll_t", 0)).length > 0, {
+      timeoutMs: 5000,
+      intervalMs: 50,
+      message: "the rolled timer",
+    });
+    await sleep(300);
+    const [delivered, ...more] = await pullAll(client, "roll_t", 0);
+    assert.equal(more.length, 0, "delivered once");
+    // Not early; the 100 ms bound is the first test's (loose here: rolls add store round trips).
+    const late = lateness(delivered!);
+    assert.ok(late >= 0 && late < 1000, `delivered ${late} ms late`);
+    // The timer queue (not readable by pulls) holds the record and its rolls.
+    const max = await client.request(javaRequest(RequestCode.GET_MAX_OFFSET, {
+      topic: "rmq_sys_wheel_timer",
+      queueId: "0",
+    }));
+    const query = await client.request(javaRequest(RequestCode.QUERY_MESSAGE, {
+      topic: "rmq_sys_wheel_timer",
+      key: "UNIQ-ROLL",
+      maxNum: "32",
+      beginTimestamp: "0",
+      endTimestamp: String(Date.now() + 1000),
+    }));
+    const records = decodeStoredMessages(query.body!).sort((a, b) => a.queueOffset - b.queueOffset);
+    // About one roll per second before the last second (how many depends on scheduling).
+    assert.ok(records.length >= 3, `${records.length - 1} rolls`);
+    assert.equal(max.extFields?.["offset"], String(records.length));
+    const rolls = records.map((m) => m.properties.get("TIMER_ROLL_TIMES"));
+    assert.deepEqual(rolls, records.map((_, i) => i === 0 ? undefined : String(i)));
+    const outMs = new Set(records.map((m) => m.properties.get("TIMER_OUT_MS")));
+    assert.equal(outMs.size, 1, "every roll keeps the delivery time");
   } finally {
     await client.close();
     await broker.stop();

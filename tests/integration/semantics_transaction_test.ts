@@ -5,7 +5,9 @@
  * restart is checked with CHECK_TRANSACTION_STATE (one-way, JSON, header fields as Java sends
  * them, body = the message with its real topic and queue) sent to the live producer, and the
  * test, playing that producer, commits it with `fromTransactionCheck=true`, after which it is
- * visible exactly once and no further check arrives. Method: a real `broker/main.ts` process
+ * visible exactly once and no further check arrives; a half message never answered is checked
+ * exactly `transactionCheckMax` times, then moved to TRANS_CHECK_MAX_TIME_TOPIC, never visible.
+ * Method: a real `broker/main.ts` process
  * (`transactionTimeOut=300`, `transactionCheckInterval=500`), raw frames, SIGTERM between runs.
  *
  * Runs on: main thread
@@ -131,15 +133,49 @@ Deno.test("transactions commit, roll back, and resolve a half message checked af
     assert.equal(decoder.decode(committed!.body), "committed");
     assert.equal(committed!.properties.get("TRAN_MSG"), undefined);
     assert.equal(committed!.sysFlag & 0xc, 8);
-    assert.equal(
-      committed!.preparedTransactionOffset,
-      decodeOffsetMessageId(sentB["msgId"]!).offset,
+    const halfOffset = decodeOffsetMessageId(sentB["msgId"]!).offset;
+    assert.equal(committed!.preparedTransactionOffset, halfOffset);
+    // The commit keeps the half message's born time; its store time is new (Java 4.9.4's
+    // CommitLog.asyncPutMessage sets it on every put).
+    const view = await client.request(
+      javaRequest(RequestCode.VIEW_MESSAGE_BY_ID, { offset: String(halfOffset) }),
     );
+    const [halfMessage] = decodeStoredMessages(view.body!);
+    assert.equal(committed!.bornTimestamp, halfMessage!.bornTimestamp);
+    assert.ok(committed!.storeTimestamp >= halfMessage!.storeTimestamp);
     await client.close();
     assert.equal((await first.stop()).code, 0);
 
     await checkedAfterRestart(storeDir);
   } finally {
+    await Deno.remove(storeDir, { recursive: true });
+  }
+});
+
+Deno.test("a half message never resolved is checked transactionCheckMax times, then moved to TRANS_CHECK_MAX_TIME_TOPIC", async () => {
+  const storeDir = await Deno.makeTempDir({ prefix: "semantics-tx-max-" });
+  const broker = await startSemanticsBroker(storeDir, { ...TX, transactionCheckMax: "2" });
+  const client = await WireClient.connect(broker.port);
+  try {
+    const beat = await client.request(heartbeat("127.0.0.1@txmax", { producerGroups: [PG] }));
+    assert.equal(beat.code, ResponseCode.SUCCESS);
+    await sendOk(client, half("UNIQ-MAX", "never-answered"));
+    await waitFor(async () => (await pullAll(client, "TRANS_CHECK_MAX_TIME_TOPIC", 0)).length > 0, {
+      timeoutMs: 10_000,
+      message: "the discarded half message",
+    });
+    const [discarded] = await pullAll(client, "TRANS_CHECK_MAX_TIME_TOPIC", 0);
+    assert.equal(decoder.decode(discarded!.body), "never-answered");
+    const counts = checks(client).map((c) =>
+      decodeStoredMessages(c.body ?? new Uint8Array())[0]?.properties.get("TRANSACTION_CHECK_TIMES")
+    );
+    assert.deepEqual(counts, ["1", "2"], "checked exactly transactionCheckMax times");
+    await sleep(1500);
+    assert.equal(checks(client).length, 2, "no check after the discard");
+    assert.equal((await pullAll(client, "tx_t", 2)).length, 0, "never visible");
+  } finally {
+    await client.close();
+    await broker.stop();
     await Deno.remove(storeDir, { recursive: true });
   }
 });

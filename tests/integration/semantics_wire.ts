@@ -46,6 +46,7 @@ export interface SendOptions {
   properties?: Record<string, string>;
   producerGroup?: string;
   sysFlag?: number;
+  reconsumeTimes?: number;
 }
 
 /** SEND_MESSAGE_V2 exactly as the Java 4.9.4 client builds it (short keys a..m). */
@@ -60,7 +61,7 @@ export function sendV2(options: SendOptions): RemotingCommand {
     g: String(Date.now()),
     h: "0",
     i: encodeProperties({ WAIT: "true", TAGS: "TagA", ...options.properties }),
-    j: "0",
+    j: String(options.reconsumeTimes ?? 0),
     k: "false",
     m: "false",
   }, { body: encoder.encode(options.body) });
