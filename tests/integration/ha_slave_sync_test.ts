@@ -13,6 +13,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { signRequest } from "../../common/acl/mod.ts";
 import { RequestCode, ResponseCode } from "../../remoting/mod.ts";
 import {
   javaRequest,
@@ -160,6 +161,58 @@ Deno.test("slave copies topics, groups, offsets and delay progress at once and e
     assert.ok((await groupsOn(slavePort)).includes(GROUP));
     const file = await Deno.readTextFile(`${slaveDir}/config/delayOffset.json`);
     assert.match(file, /[{,]"?1"?:2[,}]/);
+  } finally {
+    await slave?.stop();
+    await master.stop();
+    await namesrv.stop();
+    await Deno.remove(masterDir, { recursive: true }).catch(() => undefined);
+    await Deno.remove(slaveDir, { recursive: true }).catch(() => undefined);
+  }
+});
+
+const ADMIN = { accessKey: "rocketmq2", secretKey: "87654321" };
+const ACL_FILE_TEXT = `accounts:
+  - accessKey: ${ADMIN.accessKey}
+    secretKey: "${ADMIN.secretKey}"
+    admin: true
+`;
+
+Deno.test("a slave with accessKey/secretKey syncs from a master with aclEnable", async () => {
+  const namesrv = await startNameServer();
+  const masterDir = await Deno.makeTempDir({ prefix: "ha_sync_acl_m_" });
+  const slaveDir = await Deno.makeTempDir({ prefix: "ha_sync_acl_s_" });
+  const aclFile = `${masterDir}/plain_acl.yml`;
+  await Deno.writeTextFile(aclFile, ACL_FILE_TEXT);
+  const master = await startHaBroker({
+    namesrvPort: namesrv.port,
+    storeDir: masterDir,
+    role: "ASYNC_MASTER",
+    extra: { aclEnable: "true", plainAclFile: aclFile },
+  });
+  let slave: RunningProcess | undefined;
+  try {
+    const client = await WireClient.connect(master.port);
+    try {
+      // Unsigned admin traffic is refused; a signed group creation is served.
+      const body = encoder.encode(JSON.stringify({ groupName: GROUP }));
+      const request = () =>
+        javaRequest(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, {}, { body });
+      assert.equal((await client.request(request())).code, ResponseCode.NO_PERMISSION);
+      assert.equal((await client.request(signRequest(request(), ADMIN))).code, 0);
+    } finally {
+      await client.close();
+    }
+    slave = await startHaBroker({
+      namesrvPort: namesrv.port,
+      storeDir: slaveDir,
+      role: "SLAVE",
+      extra: { accessKey: ADMIN.accessKey, secretKey: ADMIN.secretKey },
+    });
+    const slavePort = slave.port;
+    await waitFor(async () => (await groupsOn(slavePort)).includes(GROUP), {
+      timeoutMs: 8000,
+      message: "group synced from the ACL master",
+    });
   } finally {
     await slave?.stop();
     await master.stop();
