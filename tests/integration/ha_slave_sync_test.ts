@@ -5,7 +5,9 @@
  * after a delayed message was delivered); what changes on the master later
  * reaches the slave on the next periodic sync (10 s): a new offset, a group
  * deleted on the master is gone on the slave too, the cursor moves on; the
- * slave's cursor is also in its `config/delayOffset.json`.
+ * slave's cursor is also in its `config/delayOffset.json`. A slave with
+ * `accessKey`/`secretKey` signs its sync requests, so a master with
+ * `aclEnable` (which refuses unsigned ones) serves them.
  * Method: `namesrv/main.ts`, an ASYNC_MASTER and a SLAVE `broker/main.ts`
  * on 127.0.0.1 (free ports), raw Java-shaped frames to both.
  *
