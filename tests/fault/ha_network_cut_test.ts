@@ -6,8 +6,10 @@
  * (`slaveFallBehindBytes`) and, after `haHousekeepingInterval`, the slave as
  * gone (`haConnectionNum` 0), all through the admin client's
  * GET_BROKER_RUNTIME_INFO; SYNC_MASTER answers FLUSH_SLAVE_TIMEOUT (12)
- * after `syncFlushTimeout` while the frozen slave is still connected and
- * SLAVE_NOT_AVAILABLE (11) once it is reported gone; after the thaw the
+ * after `syncFlushTimeout` while the frozen slave is still connected,
+ * SLAVE_NOT_AVAILABLE (11) once `WAIT=false` sends put it more than
+ * `haMaxGapNotInSync` behind (still connected), and 11 once it is reported
+ * gone; after the thaw the
  * slave reconnects, catches up byte for byte (also the messages answered 11
  * and 12, which the master stored) and SYNC sends answer SEND_OK again.
  * Method: `namesrv/main.ts` and two `broker/main.ts` processes on 127.0.0.1,
@@ -26,10 +28,13 @@ import {
   sendRequest,
   startHaBroker,
 } from "../integration/_ha_cluster.ts";
+import { sendV2 } from "../integration/semantics_wire.ts";
 
 const TOPIC = "ha_cut_topic";
 const QUEUES = 4;
-const HOUSEKEEPING_MS = "4000";
+const HOUSEKEEPING_MS = "6000";
+/** SYNC_MASTER's `haMaxGapNotInSync` in the test: a few dozen records. */
+const MAX_GAP_BYTES = 8192;
 
 async function sameData(masterPort: number, slavePort: number): Promise<boolean> {
   const [a, b] = await Promise.all([
@@ -50,11 +55,14 @@ interface Cluster {
   info(): Promise<Record<string, string>>;
   /** Sends `body` and returns the answer code (the request waits at most 8 s). */
   send(body: string, queueId?: number): Promise<number>;
+  /** Sends `body` with `WAIT=false` (a SYNC_MASTER does not wait for the slave). */
+  sendNoWait(body: string): Promise<number>;
 }
 
 async function withCluster(
   role: "ASYNC_MASTER" | "SYNC_MASTER",
   body: (c: Cluster) => Promise<void>,
+  masterExtra: Record<string, string> = {},
 ): Promise<void> {
   const namesrv = await startNameServer();
   const dirs = [await Deno.makeTempDir({ prefix: "ha_cut_m_" })];
@@ -64,7 +72,7 @@ async function withCluster(
     namesrvPort: namesrv.port,
     storeDir: dirs[0]!,
     role,
-    extra,
+    extra: { ...extra, ...masterExtra },
   });
   let slave: RunningProcess | undefined;
   const admin = new AdminClient(haClientOptions(`127.0.0.1:${namesrv.port}`, "cut-admin"));
@@ -88,6 +96,9 @@ async function withCluster(
       info: () => admin.brokerRuntimeInfo(masterAddr),
       send: async (text, queueId = 0) =>
         (await client.request(sendRequest(TOPIC, queueId, text), 8000)).code,
+      sendNoWait: async (text) =>
+        (await client.request(sendV2({ topic: TOPIC, body: text, properties: { WAIT: "false" } })))
+          .code,
     });
   } finally {
     if (slave !== undefined) {
@@ -141,7 +152,7 @@ Deno.test("network cut, ASYNC_MASTER: sends go on, lag then a gone slave are rep
   });
 });
 
-Deno.test("network cut, SYNC_MASTER: FLUSH_SLAVE_TIMEOUT while the slave is silent, SLAVE_NOT_AVAILABLE once gone", async () => {
+Deno.test("network cut, SYNC_MASTER: 12 while the slave is silent, 11 when too far behind or gone", async () => {
   await withCluster("SYNC_MASTER", async (c) => {
     await waitFor(async () => (await c.info()).haConnectionNum === "1", { timeoutMs: 10_000 });
     assert.equal(await c.send("acked-0"), 0);
@@ -149,6 +160,13 @@ Deno.test("network cut, SYNC_MASTER: FLUSH_SLAVE_TIMEOUT while the slave is sile
     c.slave.child.kill("SIGSTOP");
     // The slave is connected but confirms nothing: the send waits syncFlushTimeout (2 s).
     assert.equal(await c.send("unconfirmed"), 12);
+    // Sends that do not wait (WAIT=false) push the silent slave past haMaxGapNotInSync: a
+    // waiting send is then answered 11 at once although the slave is still connected.
+    for (let i = 0; i < 60; i++) assert.equal(await c.sendNoWait(`nowait-${i}`), 0);
+    assert.equal(await c.send("too-far-behind"), 11);
+    const lagging = await c.info();
+    assert.equal(lagging.haConnectionNum, "1");
+    assert.ok(Number(lagging.slaveFallBehindBytes) >= MAX_GAP_BYTES, JSON.stringify(lagging));
     await waitFor(async () => (await c.info()).haConnectionNum === "0", {
       timeoutMs: 15_000,
       intervalMs: 200,
@@ -175,5 +193,5 @@ Deno.test("network cut, SYNC_MASTER: FLUSH_SLAVE_TIMEOUT while the slave is sile
       intervalMs: 200,
       message: "the slave catches up",
     });
-  });
+  }, { haMaxGapNotInSync: String(MAX_GAP_BYTES) });
 });
