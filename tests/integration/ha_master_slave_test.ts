@@ -116,3 +116,55 @@ Deno.test("master and slave: late slave catches up, refuses sends, resumes after
     await Deno.remove(slaveDir, { recursive: true }).catch(() => undefined);
   }
 });
+
+Deno.test("a slave given haMasterAddress replicates without learning its master from a name server", async () => {
+  const namesrv = await startNameServer();
+  const otherNamesrv = await startNameServer();
+  const masterDir = await Deno.makeTempDir({ prefix: "ha_cfg_master_" });
+  const slaveDir = await Deno.makeTempDir({ prefix: "ha_cfg_slave_" });
+  const master = await startHaBroker({
+    namesrvPort: namesrv.port,
+    storeDir: masterDir,
+    role: "ASYNC_MASTER",
+  });
+  let slave: Awaited<ReturnType<typeof startHaBroker>> | undefined;
+  try {
+    deepEqual(new Set(await send(master.port, 0, 30)), new Set([0]));
+    const haAddr = (await runtimeInfo(master.port)).haServerAddr!;
+    // Registered with a name server that does not know the master: only the setting leads to it.
+    slave = await startHaBroker({
+      namesrvPort: otherNamesrv.port,
+      storeDir: slaveDir,
+      role: "SLAVE",
+      extra: { haMasterAddress: haAddr },
+    });
+    const slavePort = slave.port;
+    // No master learned, so no metadata sync either (the slave does not know the topic): compare
+    // the commit logs' sizes and the slave's confirmed ends with what the master reports.
+    const written = (await runtimeInfo(master.port)).commitLogMaxOffset;
+    await waitFor(async () => (await runtimeInfo(slavePort)).commitLogMaxOffset === written, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
+    const info = await runtimeInfo(slavePort);
+    equal(info.haMasterAddr, haAddr);
+    equal(info.masterAddr, "");
+    // The master reports the offsets the slave confirmed.
+    const acked = async () => {
+      const slaves = JSON.parse((await runtimeInfo(master.port)).haSlaves!) as {
+        ackOffsets: number[];
+      }[];
+      return JSON.stringify(slaves.map((s) => s.ackOffsets));
+    };
+    await waitFor(async () => await acked() === `[${info.haConfirmedOffsets}]`, {
+      timeoutMs: 5000,
+    });
+  } finally {
+    await slave?.stop();
+    await master.stop();
+    await otherNamesrv.stop();
+    await namesrv.stop();
+    await Deno.remove(masterDir, { recursive: true }).catch(() => undefined);
+    await Deno.remove(slaveDir, { recursive: true }).catch(() => undefined);
+  }
+});
