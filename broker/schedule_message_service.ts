@@ -95,6 +95,24 @@ export class ScheduleMessageService {
     }
   }
 
+  /**
+   * A slave takes its master's cursors (Java `SlaveSynchronize.syncDelayOffset`):
+   * they replace the ones in memory and are written to `delayOffset.json`, so a
+   * slave restarted as master resumes delivery where its master was. Ignored
+   * once the service runs (a master's own cursors win).
+   */
+  async replaceOffsets(table: ReadonlyMap<number, number>): Promise<void> {
+    if (this.#started) return;
+    for (const [level, offset] of table) {
+      const state = this.#levels[level - 1];
+      if (state !== undefined && state.offset !== offset) {
+        state.offset = offset;
+        this.#dirty = true;
+      }
+    }
+    await this.persist();
+  }
+
   /** Starts one cursor per level and the periodic offset write. */
   start(): void {
     if (this.#started || this.#closed) return;

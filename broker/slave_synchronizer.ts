@@ -1,11 +1,14 @@
 /**
  * `SlaveSynchronizer`: a slave copies the master's metadata over remoting, as
- * Java's `SlaveSynchronize` does every 10 s: topic configs (only when the
- * master's DataVersion changed), consumer offsets, delay-queue progress
- * (written to `config/delayOffset.json`) and subscription groups. Ours runs
- * once as soon as the master's address is known, then every 10 s. All four
- * requests go to the master's main port (Java sends GET_ALL_TOPIC_CONFIG to
- * its VIP port, which a free-port master does not make computable).
+ * Java's `SlaveSynchronize` does every 10 s: topic configs and subscription
+ * groups (replaced whole, only when the master's DataVersion changed),
+ * consumer offsets (the master's entries overwrite the slave's) and
+ * delay-queue progress (the slave's schedule cursors and
+ * `config/delayOffset.json`). Ours runs once as soon as the master's address
+ * is known, then every 10 s. All four requests go to the master's main port
+ * (Java sends GET_ALL_TOPIC_CONFIG to its VIP port, which a free-port master
+ * does not make computable), signed with `accessKey`/`secretKey` when set so
+ * a master with `aclEnable` serves them.
  *
  * Runs on: main thread
  * @module
@@ -15,6 +18,8 @@ import { createRequest, type RemotingClient, RequestCode, ResponseCode } from ".
 import type { BrokerController } from "./broker_controller.ts";
 import type { TopicConfig } from "./topic_config_manager.ts";
 import type { SubscriptionGroupConfig } from "./subscription_group_manager.ts";
+import { parseDelayOffsetTable } from "./schedule_message_service.ts";
+import { brokerCredentials, signIfConfigured } from "./broker_security.ts";
 
 const log = getLogger("broker");
 /** Java's period. */
@@ -28,6 +33,7 @@ export class SlaveSynchronizer {
   readonly #client: RemotingClient;
   readonly #masterAddr: () => string | undefined;
   #lastTopicVersion = "";
+  #lastGroupVersion = "";
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<void> | undefined;
 
@@ -66,12 +72,22 @@ export class SlaveSynchronizer {
     }
   }
 
-  async #get(addr: string, code: number): Promise<unknown> {
-    const response = await this.#client.invoke(addr, createRequest(code), SYNC_TIMEOUT_MS);
+  async #getText(addr: string, code: number): Promise<string> {
+    const request = signIfConfigured(
+      createRequest(code),
+      brokerCredentials(this.#controller.settings),
+    );
+    const response = await this.#client.invoke(addr, request, SYNC_TIMEOUT_MS);
     if (response.code !== ResponseCode.SUCCESS || response.body === undefined) {
-      throw new RangeError(`Master answered code ${response.code} to request ${code}`);
+      throw new RangeError(
+        `Master answered code ${response.code} to request ${code}: ${response.remark ?? ""}`,
+      );
     }
-    return JSON.parse(decoder.decode(response.body));
+    return decoder.decode(response.body);
+  }
+
+  async #get(addr: string, code: number): Promise<unknown> {
+    return JSON.parse(await this.#getText(addr, code));
   }
 
   async #syncTopics(addr: string): Promise<void> {
@@ -110,26 +126,26 @@ export class SlaveSynchronizer {
   }
 
   async #syncDelayOffsets(addr: string): Promise<void> {
-    const response = await this.#client.invoke(
-      addr,
-      createRequest(RequestCode.GET_ALL_DELAY_OFFSET),
-      SYNC_TIMEOUT_MS,
-    );
-    if (response.code !== ResponseCode.SUCCESS || response.body === undefined) return;
-    const dir = `${this.#controller.settings.storePathRootDir}/config`;
-    await Deno.mkdir(dir, { recursive: true });
-    await Deno.writeFile(`${dir}/delayOffset.json.tmp`, response.body);
-    await Deno.rename(`${dir}/delayOffset.json.tmp`, `${dir}/delayOffset.json`);
+    const text = await this.#getText(addr, RequestCode.GET_ALL_DELAY_OFFSET);
+    await this.#controller.schedule.replaceOffsets(parseDelayOffsetTable(text));
   }
 
   async #syncGroups(addr: string): Promise<void> {
     const body = await this.#get(addr, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG) as {
+      dataVersion?: unknown;
       subscriptionGroupTable?: Record<string, SubscriptionGroupConfig>;
     };
+    const version = JSON.stringify(body.dataVersion ?? null);
+    if (version === this.#lastGroupVersion) return;
     const groups = this.#controller.groups;
-    for (const config of Object.values(body.subscriptionGroupTable ?? {})) {
+    const wanted = body.subscriptionGroupTable ?? {};
+    for (const config of Object.values(wanted)) {
       if (typeof config.groupName === "string") groups.upsert(config);
     }
+    for (const config of groups.all()) {
+      if (!(config.groupName in wanted)) groups.delete(config.groupName);
+    }
+    this.#lastGroupVersion = version;
     await groups.persist();
   }
 

@@ -2,10 +2,15 @@
  * Replication benchmark (a script, not `Deno.bench`): produce throughput of an
  * ASYNC_MASTER alone and with one slave attached, and the slave's lag under
  * that load (largest backlog of master bytes the slave had not confirmed,
- * sampled every 50 ms, divided by the produce rate in bytes per second). Real processes on 127.0.0.1; 1 KiB bodies, 32 sends in flight.
+ * sampled every 50 ms, divided by the produce rate in bytes per second).
+ * Real processes on 127.0.0.1; 1 KiB bodies, 32 sends in flight. `rounds`
+ * (default 2) pairs of runs in ABBA order; the ratio is sum with slave over
+ * sum alone. CPU per message of the master and the slave processes (from
+ * `/proc`, Linux) is printed too: on a shared machine it is steadier than
+ * throughput and shows what replication costs the master.
  *
  * ```
- * deno run -A tests/bench/replication_throughput.ts [seconds]
+ * deno run -A tests/bench/replication_throughput.ts [seconds] [rounds]
  * ```
  *
  * Runs on: main thread
@@ -15,6 +20,7 @@ import { startNameServer, WireClient } from "../harness.ts";
 import { runtimeInfo, sendRequest, startHaBroker } from "../integration/_ha_cluster.ts";
 
 const seconds = Number(Deno.args[0] ?? "5");
+const rounds = Math.max(1, Number(Deno.args[1] ?? "2"));
 const body = "x".repeat(1024);
 const IN_FLIGHT = 32;
 
@@ -32,7 +38,26 @@ async function produce(port: number, ms: number): Promise<number> {
   return sent / (ms / 1000);
 }
 
-async function run(withSlave: boolean): Promise<{ tps: number; lagMaxMs: number }> {
+/** CPU seconds (user + system, all threads) a process used so far; NaN off Linux. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+interface Run {
+  tps: number;
+  lagMaxMs: number;
+  /** Master CPU per message, microseconds. */
+  masterUs: number;
+  /** Slave CPU per message, microseconds (0 alone). */
+  slaveUs: number;
+}
+
+async function run(withSlave: boolean): Promise<Run> {
   const namesrv = await startNameServer();
   const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir()];
   const extra = {
@@ -61,7 +86,10 @@ async function run(withSlave: boolean): Promise<{ tps: number; lagMaxMs: number 
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
+  const cpu0 = [cpuSeconds(master.child.pid), slave ? cpuSeconds(slave.child.pid) : 0];
   const tps = await produce(master.port, seconds * 1000);
+  const cpu1 = [cpuSeconds(master.child.pid), slave ? cpuSeconds(slave.child.pid) : 0];
+  const perMessageUs = (k: number) => (cpu1[k]! - cpu0[k]!) / (tps * seconds) * 1e6;
   sampling = false;
   await sampler;
   await slave?.stop();
@@ -70,15 +98,32 @@ async function run(withSlave: boolean): Promise<{ tps: number; lagMaxMs: number 
   for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => undefined);
   // Lag in time: the largest backlog divided by the rate bytes were produced at.
   const recordBytes = 1024 + 200;
-  return { tps, lagMaxMs: (behindMax / (tps * recordBytes)) * 1000 };
+  return {
+    tps,
+    lagMaxMs: (behindMax / (tps * recordBytes)) * 1000,
+    masterUs: perMessageUs(0),
+    slaveUs: perMessageUs(1),
+  };
 }
 
-const alone = await run(false);
-const replicated = await run(true);
+// Alone and with a slave in ABBA order (A B B A, repeated), so drift of a
+// shared machine's load hits both sides alike; the ratio compares the sums.
+const runs: ({ withSlave: boolean } & Run)[] = [];
+for (let r = 0; r < rounds; r++) {
+  for (const withSlave of r % 2 === 0 ? [false, true] : [true, false]) {
+    runs.push({ withSlave, ...await run(withSlave) });
+  }
+}
+const of = (withSlave: boolean) => runs.filter((x) => x.withSlave === withSlave);
+const sum = (withSlave: boolean) => of(withSlave).reduce((n, x) => n + x.tps, 0);
+const mean = (values: number[]) => Math.round(values.reduce((n, v) => n + v, 0) / values.length);
 const out = {
-  aloneTps: Math.round(alone.tps),
-  withSlaveTps: Math.round(replicated.tps),
-  ratio: Number((replicated.tps / alone.tps).toFixed(2)),
-  slaveLagMaxMs: Math.round(replicated.lagMaxMs),
+  aloneTps: runs.filter((x) => !x.withSlave).map((x) => Math.round(x.tps)),
+  withSlaveTps: runs.filter((x) => x.withSlave).map((x) => Math.round(x.tps)),
+  ratio: Number((sum(true) / sum(false)).toFixed(2)),
+  slaveLagMaxMs: Math.round(Math.max(...of(true).map((x) => x.lagMaxMs))),
+  masterCpuUsPerMsgAlone: mean(of(false).map((x) => x.masterUs)),
+  masterCpuUsPerMsgWithSlave: mean(of(true).map((x) => x.masterUs)),
+  slaveCpuUsPerMsg: mean(of(true).map((x) => x.slaveUs)),
 };
 await Deno.stdout.write(new TextEncoder().encode(JSON.stringify(out) + "\n"));

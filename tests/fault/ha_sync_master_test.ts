@@ -29,10 +29,9 @@ Deno.test("SYNC_MASTER: no slave gives 11 at once; every SEND_OK survives a SIGK
   let slave: Awaited<ReturnType<typeof startHaBroker>> | undefined;
   try {
     const producer = await WireClient.connect(master.port);
-    const t0 = performance.now();
+    // 11 is answered before any wait (a timed-out wait answers 12); no clock assertion.
     const lonely = await producer.request(sendRequest(TOPIC, 0, "lonely"));
     equal(lonely.code, 11);
-    ok(performance.now() - t0 < 1500, "answered without waiting for the timeout");
     slave = await startHaBroker({ namesrvPort: namesrv.port, storeDir: slaveDir, role: "SLAVE" });
     await waitFor(async () => (await runtimeInfo(master.port)).haConnectionNum === "1", {
       timeoutMs: 5000,

@@ -1,7 +1,7 @@
 /**
  * One master and one slave as real processes. Goal: a slave started late
  * catches up from zero and holds every message byte for byte (pulls from
- * both answer the same records); routes list both broker ids; the slave
+ * both answer the same records) and finds a message by key (its index); routes list both broker ids; the slave
  * refuses sends with SERVICE_NOT_AVAILABLE (14); a slave killed with SIGKILL
  * and restarted on its store resumes and catches up again; the master
  * reports the slave in GET_BROKER_RUNTIME_INFO and reports it gone once it
@@ -13,6 +13,7 @@
  * @module
  */
 import { deepEqual, equal } from "node:assert/strict";
+import { decodeStoredMessages } from "../../common/mod.ts";
 import { RequestCode } from "../../remoting/mod.ts";
 import { javaRequest, startNameServer, waitFor, WireClient } from "../harness.ts";
 import { joined, pullAll, runtimeInfo, sendRequest, startHaBroker } from "./_ha_cluster.ts";
@@ -43,6 +44,24 @@ async function sameData(masterPort: number, slavePort: number): Promise<boolean>
   return x.length > 0 && x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
+/** Bodies (comma-joined) that QUERY_MESSAGE by `key` finds on the broker at `port`. */
+async function keyQueryBodies(port: number, key: string): Promise<string> {
+  const client = await WireClient.connect(port);
+  try {
+    const answer = await client.request(javaRequest(RequestCode.QUERY_MESSAGE, {
+      topic: TOPIC,
+      key,
+      maxNum: "32",
+      beginTimestamp: String(Date.now() - 600_000),
+      endTimestamp: String(Date.now() + 1000),
+    }));
+    if (answer.code !== 0 || answer.body === undefined) return `code ${answer.code}`;
+    return decodeStoredMessages(answer.body).map((m) => new TextDecoder().decode(m.body)).join(",");
+  } finally {
+    await client.close();
+  }
+}
+
 Deno.test("master and slave: late slave catches up, refuses sends, resumes after SIGKILL", async () => {
   const namesrv = await startNameServer();
   const masterDir = await Deno.makeTempDir({ prefix: "ha_master_" });
@@ -71,6 +90,8 @@ Deno.test("master and slave: late slave catches up, refuses sends, resumes after
       await ns.close();
     }
     deepEqual(await send(slavePort, 0, 1), [14]);
+    // The slave rebuilt the key index: a key query it answers finds the message.
+    equal(await keyQueryBodies(slavePort, "msg-17"), "msg-17");
     const info = await runtimeInfo(master.port);
     equal(info.haConnectionNum, "1");
     // Writes while connected arrive too; then the slave dies hard and comes back.
@@ -90,6 +111,58 @@ Deno.test("master and slave: late slave catches up, refuses sends, resumes after
   } finally {
     await slave?.stop();
     await master.stop();
+    await namesrv.stop();
+    await Deno.remove(masterDir, { recursive: true }).catch(() => undefined);
+    await Deno.remove(slaveDir, { recursive: true }).catch(() => undefined);
+  }
+});
+
+Deno.test("a slave given haMasterAddress replicates without learning its master from a name server", async () => {
+  const namesrv = await startNameServer();
+  const otherNamesrv = await startNameServer();
+  const masterDir = await Deno.makeTempDir({ prefix: "ha_cfg_master_" });
+  const slaveDir = await Deno.makeTempDir({ prefix: "ha_cfg_slave_" });
+  const master = await startHaBroker({
+    namesrvPort: namesrv.port,
+    storeDir: masterDir,
+    role: "ASYNC_MASTER",
+  });
+  let slave: Awaited<ReturnType<typeof startHaBroker>> | undefined;
+  try {
+    deepEqual(new Set(await send(master.port, 0, 30)), new Set([0]));
+    const haAddr = (await runtimeInfo(master.port)).haServerAddr!;
+    // Registered with a name server that does not know the master: only the setting leads to it.
+    slave = await startHaBroker({
+      namesrvPort: otherNamesrv.port,
+      storeDir: slaveDir,
+      role: "SLAVE",
+      extra: { haMasterAddress: haAddr },
+    });
+    const slavePort = slave.port;
+    // No master learned, so no metadata sync either (the slave does not know the topic): compare
+    // the commit logs' sizes and the slave's confirmed ends with what the master reports.
+    const written = (await runtimeInfo(master.port)).commitLogMaxOffset;
+    await waitFor(async () => (await runtimeInfo(slavePort)).commitLogMaxOffset === written, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
+    const info = await runtimeInfo(slavePort);
+    equal(info.haMasterAddr, haAddr);
+    equal(info.masterAddr, "");
+    // The master reports the offsets the slave confirmed.
+    const acked = async () => {
+      const slaves = JSON.parse((await runtimeInfo(master.port)).haSlaves!) as {
+        ackOffsets: number[];
+      }[];
+      return JSON.stringify(slaves.map((s) => s.ackOffsets));
+    };
+    await waitFor(async () => await acked() === `[${info.haConfirmedOffsets}]`, {
+      timeoutMs: 5000,
+    });
+  } finally {
+    await slave?.stop();
+    await master.stop();
+    await otherNamesrv.stop();
     await namesrv.stop();
     await Deno.remove(masterDir, { recursive: true }).catch(() => undefined);
     await Deno.remove(slaveDir, { recursive: true }).catch(() => undefined);
