@@ -10,6 +10,7 @@
  * @module
  */
 import type { MessageToStore } from "../common/mod.ts";
+import type { StoreMetrics } from "./store_metrics.ts";
 
 /** Outcome of a put (Java `PutMessageStatus`). */
 export type PutStatus =
@@ -121,6 +122,8 @@ export interface BrokerMessageStore {
   onMessageArrived(listener: MessageArrivedListener): void;
   /** Extra GET_BROKER_RUNTIME_INFO keys (replication state), when the store has any. */
   runtimeInfo?(): Record<string, string>;
+  /** Disk, flush and replication figures for `/metrics` (file stores only). */
+  storeMetrics?(): Promise<StoreMetrics>;
   /** Flushes and closes (writes the checkpoint). */
   close(): Promise<void>;
 }

@@ -101,6 +101,21 @@ export const BROKER_HANDLERS: ReadonlyMap<number, RequestHandler> = new Map<numb
   ],
 );
 
+const SEND_CODES: ReadonlySet<number> = new Set([
+  RequestCode.SEND_MESSAGE,
+  RequestCode.SEND_MESSAGE_V2,
+  RequestCode.SEND_BATCH_MESSAGE,
+]);
+const PULL_CODES: ReadonlySet<number> = new Set([
+  RequestCode.PULL_MESSAGE,
+  RequestCode.LITE_PULL_MESSAGE,
+]);
+
+function recordLatency(rt: BrokerRuntime, code: number, ms: number): void {
+  if (SEND_CODES.has(code)) rt.stats.recordSendLatency(ms);
+  else if (PULL_CODES.has(code)) rt.stats.recordPullLatency(ms);
+}
+
 /** Runs one request; resolves to the response to send, or `undefined` for none. */
 export async function dispatchRequest(
   rt: BrokerRuntime,
@@ -114,8 +129,10 @@ export async function dispatchRequest(
       remark: ` request type ${request.code} not supported`,
     });
   } else {
+    const started = performance.now();
     try {
       response = await handler(rt, ctx);
+      if (response !== undefined) recordLatency(rt, request.code, performance.now() - started);
     } catch (error) {
       const mapped = errorToResponse(error);
       log.warn("Request failed", { code: request.code, peer: ctx.channel.remoteAddress, error });

@@ -13,6 +13,7 @@ export * from "./clock.ts";
 export * from "./random.ts";
 export * from "./log.ts";
 export * from "./limits.ts";
+export * from "./latency_histogram.ts";
 export * from "./java_hash.ts";
 export * from "./crc32.ts";
 export * from "./compression.ts";
