@@ -12,6 +12,7 @@ export * from "./errors.ts";
 export * from "./clock.ts";
 export * from "./random.ts";
 export * from "./log.ts";
+export type { LogFileOptions } from "./log_file.ts";
 export * from "./limits.ts";
 export * from "./latency_histogram.ts";
 export * from "./java_hash.ts";
