@@ -53,6 +53,7 @@ import {
   handleGetTopicStats,
 } from "./handlers/broker_info.ts";
 
+import { handleUpdateBrokerConfig } from "./handlers/broker_config.ts";
 import { handleConsumerSendMsgBack } from "./handlers/send_back.ts";
 import { handleEndTransaction } from "./handlers/end_transaction.ts";
 import { handleLockBatchMq, handleUnlockBatchMq } from "./handlers/queue_lock.ts";
@@ -88,6 +89,7 @@ export const BROKER_HANDLERS: ReadonlyMap<number, RequestHandler> = new Map<numb
     [RequestCode.GET_TOPIC_STATS_INFO, handleGetTopicStats],
     [RequestCode.GET_BROKER_RUNTIME_INFO, handleGetBrokerRuntimeInfo],
     [RequestCode.GET_BROKER_CONFIG, handleGetBrokerConfig],
+    [RequestCode.UPDATE_BROKER_CONFIG, handleUpdateBrokerConfig],
     [RequestCode.GET_CONSUMER_CONNECTION_LIST, handleGetConsumerConnectionList],
     [RequestCode.GET_PRODUCER_CONNECTION_LIST, handleGetProducerConnectionList],
     [RequestCode.GET_ALL_CONSUMER_OFFSET, handleGetAllConsumerOffset],

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { runMqadmin } from "../../cli/admin/mod.ts";
 import { startNameServer } from "../../namesrv/mod.ts";
 import { startBroker } from "../../broker/mod.ts";
+import { Producer, PushConsumer } from "../../client/mod.ts";
 
 interface Result {
   code: number;
@@ -48,9 +49,28 @@ async function clusterViews(n: string[], b: string): Promise<void> {
     await ok(["getBrokerConfig", ...n, "-c", "DefaultCluster"]),
     /brokerName +=\s+broker-a/,
   );
-  const upd = await mqadmin(["updateBrokerConfig", ...n, "-b", b, "-k", "a", "-v", "1"]);
-  assert.equal(upd.code, 1);
-  assert.match(upd.err, /request type 25 not supported/);
+  assert.match(
+    await ok(["updateBrokerConfig", ...n, "-b", b, "-k", "longPollingEnable", "-v", "false"]),
+    new RegExp(`update broker config success, ${b}`),
+  );
+  assert.match(await ok(["getBrokerConfig", ...n, "-b", b]), /longPollingEnable += +false/);
+  await ok([
+    "updateBrokerConfig",
+    ...n,
+    "-c",
+    "DefaultCluster",
+    "-k",
+    "longPollingEnable",
+    "-v",
+    "true",
+  ]);
+  assert.match(await ok(["getBrokerConfig", ...n, "-b", b]), /longPollingEnable += +true/);
+  const fixed = await mqadmin(["updateBrokerConfig", ...n, "-b", b, "-k", "listenPort", "-v", "1"]);
+  assert.equal(fixed.code, 1);
+  assert.match(fixed.err, /listenPort cannot change at run time/);
+  const bad = await mqadmin(["updateBrokerConfig", ...n, "-b", b, "-k", "traceOn", "-v", "maybe"]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /invalid value "maybe" for traceOn/);
 }
 
 async function topicLife(n: string[], b: string): Promise<void> {
@@ -160,6 +180,48 @@ async function groupLife(n: string[], b: string): Promise<void> {
   );
 }
 
+async function liveConnections(n: string[]): Promise<void> {
+  const fast = {
+    namesrvAddr: n[1]!,
+    pollNameServerIntervalMs: 200,
+    heartbeatBrokerIntervalMs: 200,
+    rebalanceIntervalMs: 200,
+  };
+  const producer = new Producer({ ...fast, groupName: "OpsProducer", instanceName: "ops-p" });
+  const consumer = new PushConsumer({
+    ...fast,
+    groupName: "OpsLive",
+    instanceName: "ops-c",
+    listener: () => undefined,
+  }).subscribe("OpsLiveTopic", "TagA || TagB");
+  try {
+    await producer.start();
+    await producer.send({ topic: "OpsLiveTopic", body: "live" });
+    await consumer.start();
+    await until(
+      "consumer online",
+      async () => (await mqadmin(["consumerConnection", ...n, "-g", "OpsLive"])).code === 0,
+    );
+    const conn = await ok(["consumerConnection", ...n, "-g", "OpsLive"]);
+    assert.match(conn, /^1 +\S*ops-c\S* +127\.0\.0\.1:\d+ +\S+ +\S+$/m);
+    assert.match(conn, /^1 +OpsLiveTopic +TagA \|\| TagB$/m);
+    assert.match(conn, /ConsumeType: CONSUME_PASSIVELY/);
+    assert.match(conn, /MessageModel: CLUSTERING/);
+    await until(
+      "producer online",
+      async () =>
+        (await mqadmin(["producerConnection", ...n, "-g", "OpsProducer", "-t", "OpsLiveTopic"]))
+          .code ===
+          0,
+    );
+    const prod = await ok(["producerConnection", ...n, "-g", "OpsProducer", "-t", "OpsLiveTopic"]);
+    assert.match(prod, /^1 +\S*ops-p\S* +127\.0\.0\.1:\d+ +\S+ +\S+/m);
+  } finally {
+    await consumer.shutdown();
+    await producer.shutdown();
+  }
+}
+
 Deno.test("mqadmin commands work against a running name server and broker", async (t) => {
   const namesrv = await startNameServer({
     overrides: { listenPort: "0", bindAddress: "127.0.0.1" },
@@ -179,6 +241,7 @@ Deno.test("mqadmin commands work against a running name server and broker", asyn
   try {
     await t.step("cluster and broker views", () => clusterViews(n, b));
     await t.step("topic life: create, route, status, send, query", () => topicLife(n, b));
+    await t.step("live producer and consumer connections", () => liveConnections(n));
     await t.step("groups: create, progress, reset, connections, delete", () => groupLife(n, b));
   } finally {
     await broker.close();
