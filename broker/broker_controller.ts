@@ -115,7 +115,7 @@ export class BrokerController implements BrokerRuntime {
       autoCreateSubscriptionGroup: this.settings.autoCreateSubscriptionGroup,
     });
     this.offsets = new ConsumerOffsetManager({ configDir });
-    this.stats = new BrokerStats(this.clock.now());
+    this.stats = new BrokerStats(this.clock.now(), () => this.clock.now());
     this.storeHost = { host: this.settings.brokerIP1, port: this.settings.listenPort };
     this.delayLevels = parseMessageDelayLevel(this.settings.messageDelayLevel) ??
       parseMessageDelayLevel(defaultBrokerSettings().messageDelayLevel) ?? [];

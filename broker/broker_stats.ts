@@ -8,6 +8,7 @@
  * @module
  */
 import { LatencyHistogram, type LatencySnapshot } from "../common/mod.ts";
+import { RateWindow } from "./_rate_window.ts";
 
 /** Messages and bytes. */
 export interface TrafficCount {
@@ -23,6 +24,10 @@ export interface GroupTraffic extends TrafficCount {
 
 /** Most distinct topics or group-topic pairs counted (later ones are not broken out). */
 const KEYS_MAX = 10_000;
+/** Seconds of broker-wide put/get history (Java reports 10 s, 60 s and 600 s rates). */
+const BROKER_WINDOW_S = 601;
+/** Seconds of per-group pull history (Java's `consumeTps` is a one-minute rate). */
+const GROUP_WINDOW_S = 61;
 
 function add(map: Map<string, TrafficCount>, key: string, count: number, bytes: number): void {
   let entry = map.get(key);
@@ -48,25 +53,55 @@ export class BrokerStats {
   readonly #topicPut = new Map<string, TrafficCount>();
   /** Key: group + "\u0000" + topic. */
   readonly #groupGet = new Map<string, TrafficCount>();
+  readonly #groupRate = new Map<string, RateWindow>();
+  readonly #putRate = new RateWindow(BROKER_WINDOW_S);
+  readonly #getRate = new RateWindow(BROKER_WINDOW_S);
+  readonly #now: () => number;
   readonly #sendLatency = new LatencyHistogram();
   readonly #pullLatency = new LatencyHistogram();
 
-  /** Creates zeroed counters. */
-  constructor(bootTimestamp: number) {
+  /** Creates zeroed counters; `now` (ms) places counts in time for the rates. */
+  constructor(bootTimestamp: number, now: () => number = Date.now) {
     this.bootTimestamp = bootTimestamp;
+    this.#now = now;
   }
 
   /** A send stored `count` messages of `bytes` body bytes in `topic`. */
   recordPut(topic: string, count: number, bytes: number): void {
     this.putMessageCount += count;
     this.putMessageBytes += bytes;
+    this.#putRate.add(this.#now(), count);
     add(this.#topicPut, topic, count, bytes);
   }
 
   /** A pull of `group` returned `count` records of `bytes` bytes from `topic`. */
   recordGet(group: string, topic: string, count: number, bytes: number): void {
     this.getMessageCount += count;
-    add(this.#groupGet, `${group}\u0000${topic}`, count, bytes);
+    const key = `${group}\u0000${topic}`;
+    add(this.#groupGet, key, count, bytes);
+    const now = this.#now();
+    this.#getRate.add(now, count);
+    let rate = this.#groupRate.get(key);
+    if (rate === undefined && this.#groupRate.size < KEYS_MAX) {
+      rate = new RateWindow(GROUP_WINDOW_S);
+      this.#groupRate.set(key, rate);
+    }
+    rate?.add(now, count);
+  }
+
+  /** Messages put per second over the last `windowS` seconds (up to 600). */
+  putTps(windowS: number): number {
+    return this.#putRate.rate(this.#now(), windowS);
+  }
+
+  /** Messages pulled per second over the last `windowS` seconds (up to 600). */
+  getTps(windowS: number): number {
+    return this.#getRate.rate(this.#now(), windowS);
+  }
+
+  /** Messages `group` pulled from `topic` per second over the last minute. */
+  groupGetTps(group: string, topic: string): number {
+    return this.#groupRate.get(`${group}\u0000${topic}`)?.rate(this.#now(), 60) ?? 0;
   }
 
   /** A SEND request was answered after `ms`. */

@@ -1,6 +1,7 @@
 /**
  * `consumerProgress`: per queue of a group, the broker offset, the consumer offset and the
- * lag (diff), from GET_CONSUME_STATS on every broker; ends with the total diff.
+ * lag (diff), from GET_CONSUME_STATS on every broker; ends with the group's pull rate over
+ * the last minute (summed over masters) and the total diff.
  *
  * Runs on: main thread
  * @module
@@ -19,7 +20,15 @@ export const consumerProgress: AdminCommand = {
   },
   async run(ctx, values) {
     const group = reqString(values, "groupName");
-    const stats = await (await ctx.admin()).consumeStats(group, optString(values, "topicName"));
+    const topic = optString(values, "topicName");
+    const admin = await ctx.admin();
+    const stats = await admin.consumeStats(group, topic);
+    let tps = 0;
+    for (const clusterName of (await admin.clusterInfo()).clusterAddrTable.keys()) {
+      for (const b of await ctx.clusterBrokers(clusterName, true)) {
+        tps += await ctx.requests().consumeTps(b.addr, group, topic);
+      }
+    }
     stats.sort((a, b) =>
       a.mq.topic.localeCompare(b.mq.topic) || a.mq.brokerName.localeCompare(b.mq.brokerName) ||
       a.mq.queueId - b.mq.queueId
@@ -53,7 +62,7 @@ export const consumerProgress: AdminCommand = {
       rows,
     ));
     ctx.io.out("");
-    ctx.io.out("Consume TPS: 0.00");
+    ctx.io.out(`Consume TPS: ${tps.toFixed(2)}`);
     ctx.io.out(`Diff Total: ${total}`);
     return 0;
   },

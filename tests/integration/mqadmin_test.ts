@@ -180,7 +180,7 @@ async function groupLife(n: string[], b: string): Promise<void> {
   );
 }
 
-async function liveConnections(n: string[]): Promise<void> {
+async function liveConnections(n: string[], b: string): Promise<void> {
   const fast = {
     namesrvAddr: n[1]!,
     pollNameServerIntervalMs: 200,
@@ -192,11 +192,12 @@ async function liveConnections(n: string[]): Promise<void> {
     ...fast,
     groupName: "OpsLive",
     instanceName: "ops-c",
+    consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET",
     listener: () => undefined,
   }).subscribe("OpsLiveTopic", "TagA || TagB");
   try {
     await producer.start();
-    await producer.send({ topic: "OpsLiveTopic", body: "live" });
+    await producer.send({ topic: "OpsLiveTopic", body: "live", tags: "TagA" });
     await consumer.start();
     await until(
       "consumer online",
@@ -206,6 +207,8 @@ async function liveConnections(n: string[]): Promise<void> {
     assert.match(conn, /^1 +\S*ops-c\S* +127\.0\.0\.1:\d+ +\S+ +\S+$/m);
     assert.match(conn, /^1 +OpsLiveTopic +TagA \|\| TagB$/m);
     assert.match(conn, /ConsumeType: CONSUME_PASSIVELY/);
+    const direct = await ok(["consumerConnection", ...n, "-g", "OpsLive", "-b", b]);
+    assert.match(direct, /^1 +OpsLiveTopic +TagA \|\| TagB$/m);
     assert.match(conn, /MessageModel: CLUSTERING/);
     await until(
       "producer online",
@@ -215,6 +218,16 @@ async function liveConnections(n: string[]): Promise<void> {
           0,
     );
     const prod = await ok(["producerConnection", ...n, "-g", "OpsProducer", "-t", "OpsLiveTopic"]);
+    // Rates cover whole seconds that have ended: wait for the pull's second to pass.
+    await until("consume rate", async () => {
+      const progress = await ok(["consumerProgress", ...n, "-g", "OpsLive"]);
+      return /Consume TPS: (?!0\.00)\d+\.\d\d/.test(progress);
+    });
+    const rates = (await ok(["clusterList", ...n])).split("\n")[1]?.trim().split(/\s+/) ?? [];
+    assert.ok(Number(rates[5]) > 0, `InTPS of ${rates.join(" ")}`);
+    assert.ok(Number(rates[6]) > 0, `OutTPS of ${rates.join(" ")}`);
+    assert.match(rates[9] ?? "", /^\d+\.\d\d%$/);
+    assert.notEqual(rates[9], "0.00%");
     assert.match(prod, /^1 +\S*ops-p\S* +127\.0\.0\.1:\d+ +\S+ +\S+/m);
   } finally {
     await consumer.shutdown();
@@ -241,7 +254,7 @@ Deno.test("mqadmin commands work against a running name server and broker", asyn
   try {
     await t.step("cluster and broker views", () => clusterViews(n, b));
     await t.step("topic life: create, route, status, send, query", () => topicLife(n, b));
-    await t.step("live producer and consumer connections", () => liveConnections(n));
+    await t.step("live producer and consumer connections", () => liveConnections(n, b));
     await t.step("groups: create, progress, reset, connections, delete", () => groupLife(n, b));
   } finally {
     await broker.close();
@@ -258,4 +271,24 @@ Deno.test("cli/main.ts exits 2 and says what is wrong on a missing flag", async 
   }).output();
   assert.equal(out.code, 2);
   assert.match(new TextDecoder().decode(out.stderr), /Missing required option: -t, --topic/);
+});
+
+Deno.test("runMqadmin() gives up on a name server that never answers after --timeoutMs", async () => {
+  // Accepts connections and reads nothing: the request can only time out.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  try {
+    const addr = `127.0.0.1:${listener.addr.port}`;
+    const r = await mqadmin(["topicList", "-n", addr, "--timeoutMs", "300"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, new RegExp(`name server ${addr.replaceAll(".", "\\.")} is unreachable`));
+    assert.match(r.err, /timed out|timeout/i);
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    for (const conn of held) conn.close();
+  }
 });
