@@ -26,8 +26,8 @@ export interface GroupTraffic extends TrafficCount {
 const KEYS_MAX = 10_000;
 /** Seconds of broker-wide put/get history (Java reports 10 s, 60 s and 600 s rates). */
 const BROKER_WINDOW_S = 601;
-/** Seconds of per-group pull history (Java's `consumeTps` is a one-minute rate). */
-const GROUP_WINDOW_S = 61;
+/** Seconds of per-topic and per-group history (Java's `consumeTps` is a one-minute rate). */
+const MINUTE_WINDOW_S = 61;
 
 function add(map: Map<string, TrafficCount>, key: string, count: number, bytes: number): void {
   let entry = map.get(key);
@@ -38,6 +38,22 @@ function add(map: Map<string, TrafficCount>, key: string, count: number, bytes: 
   }
   entry.count += count;
   entry.bytes += bytes;
+}
+
+/** One minute of a stats item, as Java's `StatsSnapshot` (`avgpt`: per call). */
+export interface MinuteStats {
+  sum: number;
+  tps: number;
+  avgpt: number;
+}
+
+function windowOf(map: Map<string, RateWindow>, key: string): RateWindow | undefined {
+  let window = map.get(key);
+  if (window === undefined && map.size < KEYS_MAX) {
+    window = new RateWindow(MINUTE_WINDOW_S);
+    map.set(key, window);
+  }
+  return window;
 }
 
 /** See the module comment. */
@@ -54,6 +70,7 @@ export class BrokerStats {
   /** Key: group + "\u0000" + topic. */
   readonly #groupGet = new Map<string, TrafficCount>();
   readonly #groupRate = new Map<string, RateWindow>();
+  readonly #topicRate = new Map<string, RateWindow>();
   readonly #putRate = new RateWindow(BROKER_WINDOW_S);
   readonly #getRate = new RateWindow(BROKER_WINDOW_S);
   readonly #now: () => number;
@@ -70,8 +87,10 @@ export class BrokerStats {
   recordPut(topic: string, count: number, bytes: number): void {
     this.putMessageCount += count;
     this.putMessageBytes += bytes;
-    this.#putRate.add(this.#now(), count);
+    const now = this.#now();
+    this.#putRate.add(now, count);
     add(this.#topicPut, topic, count, bytes);
+    windowOf(this.#topicRate, topic)?.add(now, count);
   }
 
   /** A pull of `group` returned `count` records of `bytes` bytes from `topic`. */
@@ -81,12 +100,7 @@ export class BrokerStats {
     add(this.#groupGet, key, count, bytes);
     const now = this.#now();
     this.#getRate.add(now, count);
-    let rate = this.#groupRate.get(key);
-    if (rate === undefined && this.#groupRate.size < KEYS_MAX) {
-      rate = new RateWindow(GROUP_WINDOW_S);
-      this.#groupRate.set(key, rate);
-    }
-    rate?.add(now, count);
+    windowOf(this.#groupRate, key)?.add(now, count);
   }
 
   /** Messages put per second over the last `windowS` seconds (up to 600). */
@@ -125,6 +139,24 @@ export class BrokerStats {
       const at = key.indexOf("\u0000");
       return { group: key.slice(0, at), topic: key.slice(at + 1), ...v };
     });
+  }
+
+  /**
+   * Java's VIEW_BROKER_STATS_DATA for the last minute: `TOPIC_PUT_NUMS` (key topic) or
+   * `GROUP_GET_NUMS` (key `topic@group`); `undefined` for other names or unseen keys.
+   */
+  minuteStats(statsName: string, statsKey: string): MinuteStats | undefined {
+    let window: RateWindow | undefined;
+    if (statsName === "TOPIC_PUT_NUMS") window = this.#topicRate.get(statsKey);
+    else if (statsName === "GROUP_GET_NUMS") {
+      const at = statsKey.lastIndexOf("@");
+      if (at > 0) {
+        window = this.#groupRate.get(`${statsKey.slice(at + 1)}\u0000${statsKey.slice(0, at)}`);
+      }
+    }
+    if (window === undefined) return undefined;
+    const t = window.total(this.#now(), 60);
+    return { sum: t.sum, tps: t.sum / t.seconds, avgpt: t.calls === 0 ? 0 : t.sum / t.calls };
   }
 
   /** SEND request latency. */

@@ -51,6 +51,7 @@ import {
   handleGetConsumeStats,
   handleGetProducerConnectionList,
   handleGetTopicStats,
+  handleViewBrokerStatsData,
 } from "./handlers/broker_info.ts";
 
 import { handleUpdateBrokerConfig } from "./handlers/broker_config.ts";
@@ -90,6 +91,7 @@ export const BROKER_HANDLERS: ReadonlyMap<number, RequestHandler> = new Map<numb
     [RequestCode.GET_BROKER_RUNTIME_INFO, handleGetBrokerRuntimeInfo],
     [RequestCode.GET_BROKER_CONFIG, handleGetBrokerConfig],
     [RequestCode.UPDATE_BROKER_CONFIG, handleUpdateBrokerConfig],
+    [RequestCode.VIEW_BROKER_STATS_DATA, handleViewBrokerStatsData],
     [RequestCode.GET_CONSUMER_CONNECTION_LIST, handleGetConsumerConnectionList],
     [RequestCode.GET_PRODUCER_CONNECTION_LIST, handleGetProducerConnectionList],
     [RequestCode.GET_ALL_CONSUMER_OFFSET, handleGetAllConsumerOffset],

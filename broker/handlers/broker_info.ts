@@ -118,6 +118,23 @@ export async function handleGetBrokerRuntimeInfo(
   return ok(ctx.request, {}, jsonBody({ table }));
 }
 
+/** VIEW_BROKER_STATS_DATA: the last minute of TOPIC_PUT_NUMS or GROUP_GET_NUMS. */
+export function handleViewBrokerStatsData(rt: BrokerRuntime, ctx: RequestContext): RemotingCommand {
+  const h = new RequestHeader(ctx.request.extFields);
+  const statsName = h.string("statsName");
+  const statsKey = h.string("statsKey");
+  const minute = rt.stats.minuteStats(statsName, statsKey);
+  if (minute === undefined) {
+    return fail(
+      ctx.request,
+      ResponseCode.SYSTEM_ERROR,
+      `The stats <${statsName}> <${statsKey}> not exist`,
+    );
+  }
+  const item = { sum: minute.sum, tps: javaDouble(minute.tps), avgpt: javaDouble(minute.avgpt) };
+  return ok(ctx.request, {}, textBody(stringifyJava({ statsMinute: item })));
+}
+
 /** GET_BROKER_CONFIG: Java properties text; header `version` = the topic data version. */
 export function handleGetBrokerConfig(rt: BrokerRuntime, ctx: RequestContext): RemotingCommand {
   const lines = Object.entries(rt.settings).map(([key, value]) => `${key}=${value ?? ""}`);

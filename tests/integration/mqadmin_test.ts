@@ -228,6 +228,9 @@ async function liveConnections(n: string[], b: string): Promise<void> {
     assert.ok(Number(rates[6]) > 0, `OutTPS of ${rates.join(" ")}`);
     assert.match(rates[9] ?? "", /^\d+\.\d\d%$/);
     assert.notEqual(rates[9], "0.00%");
+    const stats = await mqadmin(["statsAll", ...n, "-t", "OpsLiveTopic"]);
+    assert.equal(stats.err, "");
+    assert.match(stats.out, /^OpsLiveTopic +OpsLive +\d+ +0\.02 +0\.02$/m);
     assert.match(prod, /^1 +\S*ops-p\S* +127\.0\.0\.1:\d+ +\S+ +\S+/m);
   } finally {
     await consumer.shutdown();
