@@ -228,6 +228,8 @@ async function liveConnections(n: string[], b: string): Promise<void> {
     assert.ok(Number(rates[6]) > 0, `OutTPS of ${rates.join(" ")}`);
     assert.match(rates[9] ?? "", /^\d+\.\d\d%$/);
     assert.notEqual(rates[9], "0.00%");
+    const summary = await ok(["consumerProgress", ...n]);
+    assert.match(summary, /^OpsLive +1 +\d+ +PUSH +CLUSTERING +\d+ +\d+$/m);
     const stats = await mqadmin(["statsAll", ...n, "-t", "OpsLiveTopic"]);
     assert.equal(stats.err, "");
     assert.match(stats.out, /^OpsLiveTopic +OpsLive +\d+ +0\.02 +0\.02$/m);
