@@ -47,6 +47,12 @@ export interface MinuteStats {
   avgpt: number;
 }
 
+/** Days since the epoch in local time. */
+function localDay(ms: number): number {
+  const d = new Date(ms);
+  return Math.floor((ms - d.getTimezoneOffset() * 60_000) / 86_400_000);
+}
+
 function windowOf(map: Map<string, RateWindow>, key: string): RateWindow | undefined {
   let window = map.get(key);
   if (window === undefined && map.size < KEYS_MAX) {
@@ -74,6 +80,9 @@ export class BrokerStats {
   readonly #putRate = new RateWindow(BROKER_WINDOW_S);
   readonly #getRate = new RateWindow(BROKER_WINDOW_S);
   readonly #now: () => number;
+  #day: number | undefined;
+  #today = { put: 0, get: 0 };
+  #yesterday = { put: 0, get: 0 };
   readonly #sendLatency = new LatencyHistogram();
   readonly #pullLatency = new LatencyHistogram();
 
@@ -157,6 +166,30 @@ export class BrokerStats {
     if (window === undefined) return undefined;
     const t = window.total(this.#now(), 60);
     return { sum: t.sum, tps: t.sum / t.seconds, avgpt: t.calls === 0 ? 0 : t.sum / t.calls };
+  }
+
+  /**
+   * Put and get totals at the start of today and of yesterday (local midnight, as Java's
+   * `msg*TotalTodayMorning` / `msg*TotalYesterdayMorning`); counts before the broker started
+   * are 0. A day's mark is taken at the first read after local midnight (runtime info reads).
+   */
+  dayMarks(): { todayPut: number; todayGet: number; yesterdayPut: number; yesterdayGet: number } {
+    const day = localDay(this.#now());
+    if (this.#day === undefined) this.#day = localDay(this.bootTimestamp);
+    if (day !== this.#day) {
+      const gap = day - this.#day;
+      this.#yesterday = gap === 1
+        ? this.#today
+        : { put: this.putMessageCount, get: this.getMessageCount };
+      this.#today = { put: this.putMessageCount, get: this.getMessageCount };
+      this.#day = day;
+    }
+    return {
+      todayPut: this.#today.put,
+      todayGet: this.#today.get,
+      yesterdayPut: this.#yesterday.put,
+      yesterdayGet: this.#yesterday.get,
+    };
   }
 
   /** SEND request latency. */

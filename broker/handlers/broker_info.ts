@@ -90,15 +90,16 @@ export async function handleGetBrokerRuntimeInfo(
 ): Promise<RemotingCommand> {
   const now = rt.clock.now();
   const disk = await diskUsage(rt.settings.storePathRootDir);
+  const day = rt.stats.dayMarks();
   const table: Record<string, string> = {
     brokerVersionDesc: "V4_9_4",
     brokerVersion: "401",
     msgPutTotalTodayNow: String(rt.stats.putMessageCount),
     msgGetTotalTodayNow: String(rt.stats.getMessageCount),
-    msgPutTotalTodayMorning: "0",
-    msgGetTotalTodayMorning: "0",
-    msgPutTotalYesterdayMorning: "0",
-    msgGetTotalYesterdayMorning: "0",
+    msgPutTotalTodayMorning: String(day.todayPut),
+    msgGetTotalTodayMorning: String(day.todayGet),
+    msgPutTotalYesterdayMorning: String(day.yesterdayPut),
+    msgGetTotalYesterdayMorning: String(day.yesterdayGet),
     putTps: tpsText((w) => rt.stats.putTps(w)),
     getTotalTps: tpsText((w) => rt.stats.getTps(w)),
     commitLogMinOffset: "0",

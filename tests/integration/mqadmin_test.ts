@@ -228,6 +228,10 @@ async function liveConnections(n: string[], b: string): Promise<void> {
     assert.ok(Number(rates[6]) > 0, `OutTPS of ${rates.join(" ")}`);
     assert.match(rates[9] ?? "", /^\d+\.\d\d%$/);
     assert.notEqual(rates[9], "0.00%");
+    const more = await ok(["clusterList", ...n, "-m", "true"]);
+    assert.match(more, /^#Cluster Name +#Broker Name +#InTotalYest +#OutTotalYest +#InTotalToday/m);
+    const today = more.split("\n")[1]?.trim().split(/\s+/) ?? [];
+    assert.ok(Number(today[4]) >= 4 && Number(today[5]) >= 1, `today's totals ${today.join(" ")}`);
     const summary = await ok(["consumerProgress", ...n]);
     assert.match(summary, /^OpsLive +1 +\d+ +PUSH +CLUSTERING +\d+ +\d+$/m);
     const stats = await mqadmin(["statsAll", ...n, "-t", "OpsLiveTopic"]);
