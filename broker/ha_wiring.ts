@@ -134,6 +134,10 @@ export class ReplicatedStore implements BrokerMessageStore {
     return this.#inner.getEarliestMessageTime(topic, queueId);
   }
 
+  getEarliestStoreTime(): Promise<number> {
+    return this.#inner.getEarliestStoreTime();
+  }
+
   lookMessageByOffset(physicalOffset: number): Promise<Uint8Array | undefined> {
     return this.#inner.lookMessageByOffset(physicalOffset);
   }

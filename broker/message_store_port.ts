@@ -106,6 +106,8 @@ export interface BrokerMessageStore {
   ): Promise<number>;
   /** Store time of the message at the min offset, or -1 when the queue is empty. */
   getEarliestMessageTime(topic: string, queueId: number): Promise<number>;
+  /** Store time of the oldest message of the whole store, or -1 when empty (runtime info). */
+  getEarliestStoreTime?(): Promise<number>;
   /** The stored record at a commit-log physical offset. */
   lookMessageByOffset(physicalOffset: number): Promise<Uint8Array | undefined>;
   /** Records whose key (KEYS or UNIQ_KEY) is `key`, stored in `[begin, end]`. */

@@ -208,6 +208,10 @@ export class StoreAdapter implements BrokerMessageStore {
     return this.#store.getEarliestMessageTime(topic, queueId);
   }
 
+  getEarliestStoreTime(): Promise<number> {
+    return this.#store.getEarliestMessageTime();
+  }
+
   /** The record starting exactly at `physicalOffset`, or `undefined`. */
   async lookMessageByOffset(physicalOffset: number): Promise<Uint8Array | undefined> {
     const record = await this.#store.lookMessageByOffset(physicalOffset);

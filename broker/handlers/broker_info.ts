@@ -91,6 +91,7 @@ export async function handleGetBrokerRuntimeInfo(
   const now = rt.clock.now();
   const disk = await diskUsage(rt.settings.storePathRootDir);
   const day = rt.stats.dayMarks();
+  const earliest = await rt.store.getEarliestStoreTime?.() ?? -1;
   const table: Record<string, string> = {
     brokerVersionDesc: "V4_9_4",
     brokerVersion: "401",
@@ -106,7 +107,7 @@ export async function handleGetBrokerRuntimeInfo(
     commitLogMaxOffset: String(rt.store.maxPhysicalOffset()),
     bootTimestamp: String(rt.stats.bootTimestamp),
     runtime: `[ ${Math.floor((now - rt.stats.bootTimestamp) / 1000)} seconds ]`,
-    earliestMessageTimeStamp: "0",
+    earliestMessageTimeStamp: String(Math.max(0, earliest)),
     dispatchBehindBytes: "0",
     pageCacheLockTimeMills: "0",
     sendThreadPoolQueueSize: "0",

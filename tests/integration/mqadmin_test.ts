@@ -228,6 +228,9 @@ async function liveConnections(n: string[], b: string): Promise<void> {
     assert.ok(Number(rates[6]) > 0, `OutTPS of ${rates.join(" ")}`);
     assert.match(rates[9] ?? "", /^\d+\.\d\d%$/);
     assert.notEqual(rates[9], "0.00%");
+    const status = await ok(["brokerStatus", ...n, "-b", b]);
+    assert.match(status, /earliestMessageTimeStamp +: [1-9]\d{12}$/m);
+    assert.match(status, /putTps +: (?!0\.00 )\d+\.\d\d /m);
     const more = await ok(["clusterList", ...n, "-m", "true"]);
     assert.match(more, /^#Cluster Name +#Broker Name +#InTotalYest +#OutTotalYest +#InTotalToday/m);
     const today = more.split("\n")[1]?.trim().split(/\s+/) ?? [];
