@@ -30,6 +30,15 @@ Deno.test("runMqadmin() shows a command's flags for help <command>", async () =>
   assert.match(r.out, /-n, --namesrvAddr/);
 });
 
+Deno.test("runMqadmin() lists the commands on stdout for a bare help, exits 2 for help of nothing known", async () => {
+  const bare = await run(["help"]);
+  assert.equal(bare.code, 0);
+  assert.match(bare.out, /clusterList/);
+  const unknown = await run(["help", "nope"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /Unknown command "nope"/);
+});
+
 Deno.test("runMqadmin() exits 2 on an unknown command", async () => {
   const r = await run(["noSuchCommand"]);
   assert.equal(r.code, 2);
