@@ -71,7 +71,10 @@ export class NameServerRegistrar {
     const wrapper = this.#options.topics.toWrapper();
     const brokerPerm = this.#options.settings.brokerPermission;
     if ((brokerPerm & (PERM_READ | PERM_WRITE)) !== (PERM_READ | PERM_WRITE)) {
-      for (const config of Object.values(wrapper.topicConfigTable)) config.perm &= brokerPerm;
+      // Copies: the table's own configs keep their permission for when the broker opens again.
+      for (const [name, config] of Object.entries(wrapper.topicConfigTable)) {
+        wrapper.topicConfigTable[name] = { ...config, perm: config.perm & brokerPerm };
+      }
     }
     return new TextEncoder().encode(
       JSON.stringify({ filterServerList: [], topicConfigSerializeWrapper: wrapper }),

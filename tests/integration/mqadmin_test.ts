@@ -137,6 +137,32 @@ async function topicLife(n: string[], b: string): Promise<void> {
     ]),
     /Message Body +: three/,
   );
+  // A read-only broker (perm 4) re-registers at once: the route shows it, sends are refused.
+  await ok(["updateBrokerConfig", ...n, "-b", b, "-k", "brokerPermission", "-v", "4"]);
+  await until(
+    "read-only route",
+    async () =>
+      /broker-a +\S+ +2 +2 +4/.test(await ok(["topicRoute", ...n, "-t", "OpsTopic", "-l"])),
+  );
+  const refused = await mqadmin([
+    "sendMessage",
+    ...n,
+    "-t",
+    "OpsTopic",
+    "-p",
+    "x",
+    "-b",
+    "broker-a",
+    "-i",
+    "0",
+  ]);
+  assert.notEqual(refused.code, 0);
+  await ok(["updateBrokerConfig", ...n, "-b", b, "-k", "brokerPermission", "-v", "6"]);
+  await until(
+    "writable route",
+    async () =>
+      /broker-a +\S+ +2 +2 +6/.test(await ok(["topicRoute", ...n, "-t", "OpsTopic", "-l"])),
+  );
   const consumed = await ok(["consumeMessage", ...n, "-t", "OpsTopic", "-c", "2"]);
   assert.match(consumed, /Consumed 2 message\(s\)/);
 }
