@@ -16,7 +16,8 @@ import {
   RemotingServer,
   RequestCode,
 } from "../remoting/mod.ts";
-import type { BrokerRuntime, BrokerStats } from "./broker_runtime.ts";
+import type { BrokerRuntime } from "./broker_runtime.ts";
+import { BrokerStats } from "./broker_stats.ts";
 import { type BrokerSettings, defaultBrokerSettings } from "./broker_settings.ts";
 import type { BrokerMessageStore } from "./message_store_port.ts";
 import type { ClientChannel } from "./client_channel.ts";
@@ -114,7 +115,7 @@ export class BrokerController implements BrokerRuntime {
       autoCreateSubscriptionGroup: this.settings.autoCreateSubscriptionGroup,
     });
     this.offsets = new ConsumerOffsetManager({ configDir });
-    this.stats = { bootTimestamp: this.clock.now(), putMessageCount: 0, getMessageCount: 0 };
+    this.stats = new BrokerStats(this.clock.now(), () => this.clock.now());
     this.storeHost = { host: this.settings.brokerIP1, port: this.settings.listenPort };
     this.delayLevels = parseMessageDelayLevel(this.settings.messageDelayLevel) ??
       parseMessageDelayLevel(defaultBrokerSettings().messageDelayLevel) ?? [];

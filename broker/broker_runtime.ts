@@ -13,6 +13,7 @@ import type { TopicConfigManager } from "./topic_config_manager.ts";
 import type { SubscriptionGroupManager } from "./subscription_group_manager.ts";
 import type { ConsumerOffsetManager } from "./consumer_offset_manager.ts";
 import type { ConsumerManager } from "./consumer_manager.ts";
+import type { BrokerStats } from "./broker_stats.ts";
 import type { ProducerManager } from "./producer_manager.ts";
 import type { PullRequestHoldService } from "./pull_request_hold_service.ts";
 import type { ClientChannel } from "./client_channel.ts";
@@ -21,12 +22,7 @@ import type { RebalanceLockManager } from "./rebalance_lock_manager.ts";
 import type { TransactionalMessageService } from "./transactional_message_service.ts";
 import type { ConsumerFilterManager } from "./consumer_filter_manager.ts";
 
-/** Counters for GET_BROKER_RUNTIME_INFO. */
-export interface BrokerStats {
-  bootTimestamp: number;
-  putMessageCount: number;
-  getMessageCount: number;
-}
+export type { BrokerStats } from "./broker_stats.ts";
 
 /** The broker as handlers see it. */
 export interface BrokerRuntime {

@@ -30,6 +30,7 @@ import type {
   PutResult,
   QueryResult,
 } from "./message_store_port.ts";
+import type { StoreMetrics } from "./store_metrics.ts";
 
 const log = getLogger("broker");
 /** Position of PHYSICALOFFSET in a stored record. */
@@ -133,6 +134,10 @@ export class ReplicatedStore implements BrokerMessageStore {
     return this.#inner.getEarliestMessageTime(topic, queueId);
   }
 
+  getEarliestStoreTime(): Promise<number> {
+    return this.#inner.getEarliestStoreTime();
+  }
+
   lookMessageByOffset(physicalOffset: number): Promise<Uint8Array | undefined> {
     return this.#inner.lookMessageByOffset(physicalOffset);
   }
@@ -177,6 +182,27 @@ export class ReplicatedStore implements BrokerMessageStore {
       slaveFallBehindBytes: String(behind),
       haSlaves: JSON.stringify(slaves),
     };
+  }
+
+  /** The file store's figures plus each replication link. */
+  async storeMetrics(): Promise<StoreMetrics> {
+    const base = await this.#inner.storeMetrics();
+    if (this.#settings.brokerRole === "SLAVE") {
+      const address = this.client?.connectedTo;
+      return {
+        ...base,
+        role: "slave",
+        replicas: address === undefined
+          ? []
+          : [{ address, behindBytes: -1, idleMs: this.client?.idleMs ?? -1 }],
+      };
+    }
+    const replicas = (this.ha?.slaves() ?? []).map((s) => ({
+      address: s.address,
+      behindBytes: s.behindBytes,
+      idleMs: s.idleMs,
+    }));
+    return { ...base, role: "master", replicas };
   }
 
   /** Stops replication first, then closes the store. */

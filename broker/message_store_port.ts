@@ -10,6 +10,7 @@
  * @module
  */
 import type { MessageToStore } from "../common/mod.ts";
+import type { StoreMetrics } from "./store_metrics.ts";
 
 /** Outcome of a put (Java `PutMessageStatus`). */
 export type PutStatus =
@@ -105,6 +106,8 @@ export interface BrokerMessageStore {
   ): Promise<number>;
   /** Store time of the message at the min offset, or -1 when the queue is empty. */
   getEarliestMessageTime(topic: string, queueId: number): Promise<number>;
+  /** Store time of the oldest message of the whole store, or -1 when empty (runtime info). */
+  getEarliestStoreTime?(): Promise<number>;
   /** The stored record at a commit-log physical offset. */
   lookMessageByOffset(physicalOffset: number): Promise<Uint8Array | undefined>;
   /** Records whose key (KEYS or UNIQ_KEY) is `key`, stored in `[begin, end]`. */
@@ -121,6 +124,8 @@ export interface BrokerMessageStore {
   onMessageArrived(listener: MessageArrivedListener): void;
   /** Extra GET_BROKER_RUNTIME_INFO keys (replication state), when the store has any. */
   runtimeInfo?(): Record<string, string>;
+  /** Disk, flush and replication figures for `/metrics` (file stores only). */
+  storeMetrics?(): Promise<StoreMetrics>;
   /** Flushes and closes (writes the checkpoint). */
   close(): Promise<void>;
 }

@@ -31,4 +31,15 @@ export type {
   QueryResult,
 } from "./message_store_port.ts";
 export type { TopicConfig } from "./topic_config_manager.ts";
+export {
+  findMessageById,
+  findMessagesByKey,
+  findMessagesByTime,
+  groupQueueLag,
+  knownGroupNames,
+  topicQueueOffsets,
+} from "./admin_queries.ts";
+export type { AdminQueryRuntime, QueueLag, QueueOffsets, SearchWindow } from "./admin_queries.ts";
+export type { BrokerStats, GroupTraffic, TrafficCount } from "./broker_stats.ts";
+export type { ReplicaLink, StoreMetrics } from "./store_metrics.ts";
 export type { SubscriptionGroupConfig } from "./subscription_group_manager.ts";

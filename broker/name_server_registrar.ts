@@ -41,6 +41,8 @@ export class NameServerRegistrar {
   readonly #addresses: string[];
   readonly #credentials: ReturnType<typeof brokerCredentials>;
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** Name servers whose last registration succeeded (a change of state is logged at info). */
+  readonly #registered = new Set<string>();
 
   /** Creates a registrar; nothing is sent until `start()`. */
   constructor(options: NameServerRegistrarOptions) {
@@ -69,7 +71,10 @@ export class NameServerRegistrar {
     const wrapper = this.#options.topics.toWrapper();
     const brokerPerm = this.#options.settings.brokerPermission;
     if ((brokerPerm & (PERM_READ | PERM_WRITE)) !== (PERM_READ | PERM_WRITE)) {
-      for (const config of Object.values(wrapper.topicConfigTable)) config.perm &= brokerPerm;
+      // Copies: the table's own configs keep their permission for when the broker opens again.
+      for (const [name, config] of Object.entries(wrapper.topicConfigTable)) {
+        wrapper.topicConfigTable[name] = { ...config, perm: config.perm & brokerPerm };
+      }
     }
     return new TextEncoder().encode(
       JSON.stringify({ filterServerList: [], topicConfigSerializeWrapper: wrapper }),
@@ -103,17 +108,33 @@ export class NameServerRegistrar {
             settings.registerBrokerTimeoutMills,
           );
           if (response.code !== ResponseCode.SUCCESS) {
+            this.#registered.delete(addr);
             log.warn("Name server refused registration", {
               addr,
               code: response.code,
               remark: response.remark,
             });
-          } else this.#options.onRegistered?.(response.extFields ?? {});
+          } else {
+            this.#noteRegistered(addr);
+            this.#options.onRegistered?.(response.extFields ?? {});
+          }
         }
       } catch (error) {
+        this.#registered.delete(addr);
         log.warn("Cannot register with name server", { addr, error });
       }
     }));
+  }
+
+  #noteRegistered(addr: string): void {
+    const fields = {
+      namesrv: addr,
+      brokerName: this.#options.settings.brokerName,
+      brokerAddr: this.#options.brokerAddr,
+    };
+    if (this.#registered.has(addr)) log.debug("Registered with name server", fields);
+    else log.info("Registered with name server", fields);
+    this.#registered.add(addr);
   }
 
   /** Stops the timer, sends UNREGISTER_BROKER to every name server and closes connections. */

@@ -51,8 +51,10 @@ import {
   handleGetConsumeStats,
   handleGetProducerConnectionList,
   handleGetTopicStats,
+  handleViewBrokerStatsData,
 } from "./handlers/broker_info.ts";
 
+import { handleUpdateBrokerConfig } from "./handlers/broker_config.ts";
 import { handleConsumerSendMsgBack } from "./handlers/send_back.ts";
 import { handleEndTransaction } from "./handlers/end_transaction.ts";
 import { handleLockBatchMq, handleUnlockBatchMq } from "./handlers/queue_lock.ts";
@@ -88,6 +90,8 @@ export const BROKER_HANDLERS: ReadonlyMap<number, RequestHandler> = new Map<numb
     [RequestCode.GET_TOPIC_STATS_INFO, handleGetTopicStats],
     [RequestCode.GET_BROKER_RUNTIME_INFO, handleGetBrokerRuntimeInfo],
     [RequestCode.GET_BROKER_CONFIG, handleGetBrokerConfig],
+    [RequestCode.UPDATE_BROKER_CONFIG, handleUpdateBrokerConfig],
+    [RequestCode.VIEW_BROKER_STATS_DATA, handleViewBrokerStatsData],
     [RequestCode.GET_CONSUMER_CONNECTION_LIST, handleGetConsumerConnectionList],
     [RequestCode.GET_PRODUCER_CONNECTION_LIST, handleGetProducerConnectionList],
     [RequestCode.GET_ALL_CONSUMER_OFFSET, handleGetAllConsumerOffset],
@@ -100,6 +104,21 @@ export const BROKER_HANDLERS: ReadonlyMap<number, RequestHandler> = new Map<numb
     [RequestCode.CHECK_CLIENT_CONFIG, handleCheckClientConfig],
   ],
 );
+
+const SEND_CODES: ReadonlySet<number> = new Set([
+  RequestCode.SEND_MESSAGE,
+  RequestCode.SEND_MESSAGE_V2,
+  RequestCode.SEND_BATCH_MESSAGE,
+]);
+const PULL_CODES: ReadonlySet<number> = new Set([
+  RequestCode.PULL_MESSAGE,
+  RequestCode.LITE_PULL_MESSAGE,
+]);
+
+function recordLatency(rt: BrokerRuntime, code: number, ms: number): void {
+  if (SEND_CODES.has(code)) rt.stats.recordSendLatency(ms);
+  else if (PULL_CODES.has(code)) rt.stats.recordPullLatency(ms);
+}
 
 /** Runs one request; resolves to the response to send, or `undefined` for none. */
 export async function dispatchRequest(
@@ -114,8 +133,10 @@ export async function dispatchRequest(
       remark: ` request type ${request.code} not supported`,
     });
   } else {
+    const started = performance.now();
     try {
       response = await handler(rt, ctx);
+      if (response !== undefined) recordLatency(rt, request.code, performance.now() - started);
     } catch (error) {
       const mapped = errorToResponse(error);
       log.warn("Request failed", { code: request.code, peer: ctx.channel.remoteAddress, error });

@@ -8,7 +8,7 @@
  * @module
  */
 import { type Clock, systemClock } from "../common/mod.ts";
-import { type BrokerConfig, loadBrokerConfig } from "../common/config/mod.ts";
+import { applyLogConfig, type BrokerConfig, loadBrokerConfig } from "../common/config/mod.ts";
 import { getLogger } from "../common/mod.ts";
 import { BrokerController } from "./broker_controller.ts";
 import { type BrokerSettings, defaultBrokerSettings } from "./broker_settings.ts";
@@ -70,6 +70,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
       ...(options.file === undefined ? {} : { file: options.file }),
       ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     });
+    applyLogConfig(loaded.config);
     for (const warning of loaded.warnings) log.warn(warning);
     settings = settingsFromConfig(loaded.config);
   }
@@ -119,6 +120,13 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     if (tempDir !== undefined) await Deno.remove(tempDir, { recursive: true }).catch(() => {});
     throw error;
   }
+  log.info("Broker started", {
+    brokerName: settings.brokerName,
+    brokerId: settings.brokerId,
+    role: settings.brokerRole,
+    address: controller.address,
+    store: settings.storePathRootDir,
+  });
   return {
     port: controller.port,
     vipPort: controller.vipPort,

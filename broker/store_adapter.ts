@@ -14,6 +14,7 @@ import {
   type Clock,
   encodeStoredMessage,
   findProperty,
+  mergeLatencySnapshots,
   type MessageToStore,
   readRecordSummary,
   storedRecordSize,
@@ -35,6 +36,7 @@ import type {
   PutStatus,
   QueryResult,
 } from "./message_store_port.ts";
+import { diskUsage, type StoreMetrics, storeSizeBytes } from "./store_metrics.ts";
 
 /** Largest properties string Java accepts (`Short.MAX_VALUE` bytes). */
 const PROPERTIES_MAX_BYTES = 32_767;
@@ -206,6 +208,10 @@ export class StoreAdapter implements BrokerMessageStore {
     return this.#store.getEarliestMessageTime(topic, queueId);
   }
 
+  getEarliestStoreTime(): Promise<number> {
+    return this.#store.getEarliestMessageTime();
+  }
+
   /** The record starting exactly at `physicalOffset`, or `undefined`. */
   async lookMessageByOffset(physicalOffset: number): Promise<Uint8Array | undefined> {
     const record = await this.#store.lookMessageByOffset(physicalOffset);
@@ -269,6 +275,25 @@ export class StoreAdapter implements BrokerMessageStore {
         listener(arrival.topic, arrival.queueId, { queueOffset: arrival.maxOffset - 1 })
       ),
     );
+  }
+
+  /** Disk use, file sizes and flush latency (no replication: `role` master, no replicas). */
+  async storeMetrics(): Promise<StoreMetrics> {
+    const root = this.#store.config.storePathRootDir;
+    const [stats, sizeBytes, disk] = await Promise.all([
+      this.#store.stats(),
+      storeSizeBytes(root),
+      diskUsage(root),
+    ]);
+    return {
+      sizeBytes,
+      diskTotalBytes: disk.totalBytes,
+      diskFreeBytes: disk.freeBytes,
+      diskUsedRatio: disk.usedRatio,
+      flushLatency: mergeLatencySnapshots(stats.map((s) => s.flushLatency)),
+      role: "master",
+      replicas: [],
+    };
   }
 
   /** Flushes, checkpoints and stops the shard workers. */

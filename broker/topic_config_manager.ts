@@ -227,6 +227,14 @@ export class TopicConfigManager {
     });
   }
 
+  /**
+   * Something registered with the topic table changed (such as `brokerPermission`): a new data
+   * version, persisted, and `onChange` (the controller re-registers with every name server).
+   */
+  touch(): void {
+    this.#changed("");
+  }
+
   #bump(): void {
     this.#dataVersion = {
       counter: this.#dataVersion.counter + 1,

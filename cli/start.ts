@@ -2,8 +2,10 @@
  * `deno task start`: development mode. One name server and one broker in this process, with
  * embedded defaults: name server on 9876, broker on 10911 (and the VIP port 10909), both bound
  * to 127.0.0.1, store under `./data/store`, admin HTTP API and dashboard on 127.0.0.1:8080
- * (`--http-port -1` turns it off). Prints where they listen; Ctrl-C (SIGINT) or
- * SIGTERM shuts both down cleanly (broker first, so it unregisters) and exits 0.
+ * (`--http-port -1` turns it off). With `-c`, the file's `httpPort` (when not -1),
+ * `httpBindAddress`, `httpAuthToken` and `httpBasicAuth` apply unless `--http-port` is given.
+ * Prints where they listen; Ctrl-C (SIGINT) or SIGTERM shuts both down cleanly (broker
+ * first, so it unregisters) and exits 0.
  *
  * ```
  * deno task start [--namesrv-port 9876] [--broker-port 10911] [--bind 127.0.0.1]
@@ -65,17 +67,31 @@ function parsePorts(
   return { namesrv, broker, http };
 }
 
+/** `--http-port -1` as one token, so the value is not read as an option. */
+function joinNegativeValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    if (arg.startsWith("--") && !arg.includes("=") && next !== undefined && /^-\d+$/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 async function main(args: string[]): Promise<number> {
   let values;
   try {
     values = parseArgs({
-      args,
+      args: joinNegativeValues(args),
       options: {
         "namesrv-port": { type: "string", default: "9876" },
         "broker-port": { type: "string", default: "10911" },
         bind: { type: "string", default: "127.0.0.1" },
         store: { type: "string", default: "./data/store" },
-        "http-port": { type: "string", default: "8080" },
+        "http-port": { type: "string" },
         configFile: { type: "string", short: "c" },
         help: { type: "boolean", short: "h" },
       },
@@ -90,7 +106,7 @@ async function main(args: string[]): Promise<number> {
     await write(Deno.stdout, USAGE);
     return 0;
   }
-  const ports = parsePorts(values);
+  const ports = parsePorts({ ...values, "http-port": values["http-port"] ?? "8080" });
   if (typeof ports === "string") {
     await write(Deno.stderr, `${ports}\n${USAGE}`);
     return 1;
@@ -121,23 +137,28 @@ async function main(args: string[]): Promise<number> {
     await namesrv.close();
     throw error;
   }
-  const httpPort = ports.http;
+  const fromFile = values.configFile !== undefined && values["http-port"] === undefined;
+  const { httpPort: filePort, httpBindAddress, httpAuthToken, httpBasicAuth } = broker.settings;
+  const httpPort = fromFile && filePort !== -1 ? filePort : ports.http;
+  const httpHost = fromFile ? httpBindAddress : bind === "0.0.0.0" ? "127.0.0.1" : bind;
   const http = httpPort === -1 ? undefined : await startAdminHttp({
     controller: broker.controller,
     port: httpPort,
-    hostname: bind === "0.0.0.0" ? "127.0.0.1" : bind,
+    hostname: httpHost,
     brokerInfo: { namesrvAddr },
+    auth: { token: httpAuthToken ?? undefined, basic: httpBasicAuth ?? undefined },
+  }).catch(async (error) => {
+    await broker.close();
+    await namesrv.close();
+    throw error;
   });
   await write(
     Deno.stdout,
     `Name server listening on ${namesrv.address}\n` +
       `Broker ${broker.settings.brokerName} listening on ${broker.address} ` +
       `(VIP port ${broker.vipPort}), store ${broker.settings.storePathRootDir}\n` +
-      (http === undefined
-        ? ""
-        : `Dashboard on http://${
-          bind === "0.0.0.0" ? "127.0.0.1" : bind
-        }:${http.port}/dashboard/\n`) +
+      (http === undefined ? "" : `Dashboard on http://${httpHost}:${http.port}/dashboard/ ` +
+        `(API /api, OpenAPI /openapi.json, metrics /metrics)\n`) +
       `Ready: use namesrvAddr=${namesrvAddr}. Press Ctrl-C to stop.\n`,
   );
   const signal = await signalled;

@@ -1,11 +1,17 @@
 /**
  * Structured logging with levels. The only module allowed to write to the
  * console. One line per event: `time level [component] message key=value...`,
- * or JSON lines when the format is "json".
+ * or JSON lines when the format is "json". Lines go to stderr, or to a
+ * rotating file when one is configured (`configureLogging({ file })`, or the
+ * `LOG_FILE`, `LOG_FILE_MAX_BYTES`, `LOG_FILE_COUNT` environment variables;
+ * `LOG_LEVEL` and `LOG_FORMAT` set the level and format). Worker threads
+ * append to the same file and never rotate it.
  *
  * Runs on: any
  * @module
  */
+
+import { appendFileSink, type LogFileOptions, rotatingFileSink } from "./log_file.ts";
 
 /** Log levels, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -29,10 +35,46 @@ interface LoggerSettings {
   sink: LogSink;
 }
 
+const IN_WORKER = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !==
+  "undefined";
+
+const writeFailed = (line: string, error: unknown) =>
+  stderrSink(`${line} (log file write failed: ${String(error)})`, "error");
+
+let currentFile: { key: string; sink: LogSink } | undefined;
+
+/** The sink for `file`; the same options again reuse the open file. */
+function fileSink(file: LogFileOptions): LogSink {
+  const key = JSON.stringify([file.path, file.maxBytes, file.count]);
+  if (currentFile?.key !== key) {
+    (currentFile?.sink as { close?: () => void } | undefined)?.close?.();
+    currentFile = {
+      key,
+      sink: IN_WORKER
+        ? appendFileSink(file.path, writeFailed)
+        : rotatingFileSink(file, writeFailed),
+    };
+  }
+  return currentFile.sink;
+}
+
+function envFile(): LogFileOptions | undefined {
+  const path = envOr("LOG_FILE", "");
+  if (path === "") return undefined;
+  const maxBytes = Number(envOr("LOG_FILE_MAX_BYTES", ""));
+  const count = Number(envOr("LOG_FILE_COUNT", ""));
+  return {
+    path,
+    ...(Number.isSafeInteger(maxBytes) && maxBytes > 0 ? { maxBytes } : {}),
+    ...(Number.isSafeInteger(count) && count > 0 ? { count } : {}),
+  };
+}
+
+const startFile = envFile();
 const settings: LoggerSettings = {
   level: parseLevel(envOr("LOG_LEVEL", "info")),
   format: envOr("LOG_FORMAT", "text") === "json" ? "json" : "text",
-  sink: stderrSink,
+  sink: startFile === undefined ? stderrSink : fileSink(startFile),
 };
 
 function envOr(name: string, fallback: string): string {
@@ -44,13 +86,40 @@ function envOr(name: string, fallback: string): string {
   }
 }
 
-function parseLevel(text: string): LogLevel {
+/** `debug`, `info`, `warn` or `error`; anything else is `info`. */
+export function parseLevel(text: string): LogLevel {
   return text === "debug" || text === "warn" || text === "error" ? text : "info";
 }
 
-/** Changes the process-wide level, format or sink. */
-export function configureLogging(options: Partial<LoggerSettings>): void {
-  Object.assign(settings, options);
+/** What `configureLogging` changes. */
+export interface LoggingOptions extends Partial<LoggerSettings> {
+  /** Log to this rotating file instead of stderr (ignored when `sink` is given). */
+  file?: LogFileOptions;
+}
+
+/**
+ * Changes the process-wide level, format or sink. With `file`, lines go to that rotating file,
+ * and the `LOG_*` environment variables are set so worker threads started later follow.
+ */
+export function configureLogging(options: LoggingOptions): void {
+  const { file, ...rest } = options;
+  Object.assign(settings, rest);
+  if (file !== undefined && rest.sink === undefined) {
+    settings.sink = fileSink(file);
+    setEnv("LOG_FILE", file.path);
+    if (file.maxBytes !== undefined) setEnv("LOG_FILE_MAX_BYTES", String(file.maxBytes));
+    if (file.count !== undefined) setEnv("LOG_FILE_COUNT", String(file.count));
+  }
+  if (rest.level !== undefined) setEnv("LOG_LEVEL", rest.level);
+  if (rest.format !== undefined) setEnv("LOG_FORMAT", rest.format);
+}
+
+function setEnv(name: string, value: string): void {
+  try {
+    Deno.env.set(name, value);
+  } catch {
+    // No env permission: workers keep their defaults.
+  }
 }
 
 function formatValue(value: unknown): string {

@@ -8,13 +8,15 @@
  * @module
  */
 import { HTTPException } from "hono/http-exception";
-import { type BrokerController, dispatchRequest } from "../broker/mod.ts";
 import {
-  decodeOffsetMessageId,
-  decodeStoredMessages,
-  formatSocketAddress,
-  type MessageExt,
-} from "../common/mod.ts";
+  type BrokerController,
+  dispatchRequest,
+  findMessageById,
+  findMessagesByKey,
+  findMessagesByTime,
+  type SearchWindow,
+} from "../broker/mod.ts";
+import { formatSocketAddress, type MessageExt } from "../common/mod.ts";
 import { statusForResponseCode } from "./errors.ts";
 
 /** A message as the API returns it (body as UTF-8 text, cut at `BODY_TEXT_MAX`). */
@@ -40,9 +42,6 @@ export interface MessageJson {
 
 /** Longest body text returned. */
 export const BODY_TEXT_MAX = 64 * 1024;
-
-/** Most messages one time search reads per queue. */
-const TIME_SEARCH_PER_QUEUE_MAX = 1000;
 
 /** A decoded stored record as `MessageJson`. */
 export function messageJson(ext: MessageExt): MessageJson {
@@ -182,26 +181,8 @@ export async function messageById(
   id: string,
   topic: string | undefined,
 ): Promise<MessageJson | undefined> {
-  if (topic !== undefined) {
-    const found = await messagesByKey(controller, topic, id, {
-      maxNum: 32,
-      begin: 0,
-      end: Number.MAX_SAFE_INTEGER,
-    });
-    const hit = found.find((m) => m.msgId === id || m.offsetMsgId === id);
-    if (hit !== undefined) return hit;
-  }
-  let offset: number;
-  try {
-    offset = decodeOffsetMessageId(id).offset;
-  } catch {
-    return undefined; // not an offset id: nothing else to look up
-  }
-  const record = await controller.store.lookMessageByOffset(offset);
-  const ext = record === undefined
-    ? undefined
-    : decodeStoredMessages(record, { uncompress: true })[0];
-  return ext === undefined ? undefined : messageJson(ext);
+  const found = await findMessageById(controller, id, topic);
+  return found === undefined ? undefined : messageJson(found);
 }
 
 /** Messages of `topic` whose key or unique key is `key`, stored within `[begin, end]`. */
@@ -209,52 +190,20 @@ export async function messagesByKey(
   controller: BrokerController,
   topic: string,
   key: string,
-  window: { maxNum: number; begin: number; end: number },
+  window: SearchWindow,
 ): Promise<MessageJson[]> {
-  const result = await controller.store.queryMessage(topic, key, window);
-  return result.records
-    .flatMap((r) => decodeStoredMessages(r, { uncompress: true }).map(messageJson))
-    .filter((m) =>
-      m.topic === topic && (m.keys.includes(key) || m.msgId === key) &&
-      m.storeTimestamp >= window.begin && m.storeTimestamp <= window.end
-    );
+  return (await findMessagesByKey(controller, topic, key, window)).map(messageJson);
 }
 
-/** Up to `maxNum` messages of `topic` stored within `[begin, end]`, oldest first per queue. */
+/** Up to `maxNum` messages of `topic` stored within `[begin, end]`, oldest first. */
 export async function messagesByTime(
   controller: BrokerController,
   topic: string,
-  window: { maxNum: number; begin: number; end: number },
+  window: SearchWindow,
 ): Promise<MessageJson[]> {
-  const config = controller.topics.get(topic);
-  if (config === undefined) {
+  const found = await findMessagesByTime(controller, topic, window);
+  if (found === undefined) {
     throw new HTTPException(404, { message: `Topic "${topic}" does not exist` });
   }
-  const found: MessageJson[] = [];
-  for (let queueId = 0; queueId < config.readQueueNums && found.length < window.maxNum; queueId++) {
-    let offset = await controller.store.getOffsetByTime(topic, queueId, {
-      timestamp: window.begin,
-      boundary: "lower",
-    });
-    const max = await controller.store.getMaxOffset(topic, queueId);
-    for (
-      let read = 0;
-      offset < max && read < TIME_SEARCH_PER_QUEUE_MAX && found.length < window.maxNum;
-    ) {
-      const got = await controller.store.getMessage(topic, queueId, { offset, maxCount: 32 });
-      if (got.count === 0) break;
-      const batch = decodeStoredMessages(got.messages, { uncompress: true });
-      read += batch.length;
-      offset = got.nextBeginOffset;
-      let pastEnd = false;
-      for (const m of batch) {
-        if (m.storeTimestamp > window.end) pastEnd = true;
-        else if (m.storeTimestamp >= window.begin && found.length < window.maxNum) {
-          found.push(messageJson(m));
-        }
-      }
-      if (pastEnd) break;
-    }
-  }
-  return found.sort((a, b) => a.storeTimestamp - b.storeTimestamp);
+  return found.map(messageJson);
 }

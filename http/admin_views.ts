@@ -1,11 +1,17 @@
 /**
- * Read views of one broker for the admin API, computed from its `BrokerController`: broker
- * overview, topics with per-queue offsets, consumer groups with per-queue lag, connections.
+ * Read views of one broker for the admin API, shaped as JSON from its `BrokerController` and
+ * the queries of `broker/admin_queries.ts`: broker overview, topics with per-queue offsets,
+ * consumer groups with per-queue lag, connections.
  *
  * Runs on: main thread
  * @module
  */
-import type { BrokerController } from "../broker/mod.ts";
+import {
+  type BrokerController,
+  groupQueueLag,
+  knownGroupNames,
+  topicQueueOffsets,
+} from "../broker/mod.ts";
 
 /** Static facts about the process the API runs in (given by the composition root). */
 export interface BrokerInfo {
@@ -64,22 +70,11 @@ export function brokerView(controller: BrokerController, info: BrokerInfo): Brok
 }
 
 /** Per-queue min/max offsets of `topic` (undefined when the topic does not exist). */
-export async function topicQueues(
+export function topicQueues(
   controller: BrokerController,
   topic: string,
 ): Promise<QueueView[] | undefined> {
-  const config = controller.topics.get(topic);
-  if (config === undefined) return undefined;
-  const queues: QueueView[] = [];
-  const count = Math.max(config.readQueueNums, config.writeQueueNums);
-  for (let queueId = 0; queueId < count; queueId++) {
-    queues.push({
-      queueId,
-      minOffset: await controller.store.getMinOffset(topic, queueId),
-      maxOffset: await controller.store.getMaxOffset(topic, queueId),
-    });
-  }
-  return queues;
+  return topicQueueOffsets(controller, topic);
 }
 
 /** Every topic with its config and message count (sum of max offsets). */
@@ -101,40 +96,16 @@ export async function topicsView(controller: BrokerController): Promise<Record<s
 }
 
 /** Per-queue offsets and lag of `group` on every topic it has offsets for or subscribes to. */
-export async function groupQueues(
+export function groupQueues(
   controller: BrokerController,
   group: string,
 ): Promise<GroupQueueView[]> {
-  const subscribed = [...(controller.consumers.get(group)?.subscriptions.keys() ?? [])];
-  const topics = new Set([...controller.offsets.topicsOfGroup(group), ...subscribed]);
-  const rows: GroupQueueView[] = [];
-  for (const topic of [...topics].sort()) {
-    const config = controller.topics.get(topic);
-    if (config === undefined) continue;
-    for (let queueId = 0; queueId < config.writeQueueNums; queueId++) {
-      const brokerOffset = await controller.store.getMaxOffset(topic, queueId);
-      const committed = controller.offsets.queryOffset(group, topic, queueId);
-      const consumerOffset = Math.max(0, committed);
-      rows.push({
-        topic,
-        queueId,
-        brokerOffset,
-        consumerOffset,
-        lag: Math.max(0, brokerOffset - consumerOffset),
-      });
-    }
-  }
-  return rows;
+  return groupQueueLag(controller, group);
 }
 
 /** Names of every group: configured, online, or with stored offsets. */
 export function groupNames(controller: BrokerController): string[] {
-  const names = new Set<string>(controller.groups.all().map((g) => g.groupName));
-  for (const g of controller.consumers.groups()) names.add(g);
-  for (const t of controller.topics.all()) {
-    for (const g of controller.offsets.groupsOfTopic(t.topicName)) names.add(g);
-  }
-  return [...names].sort();
+  return knownGroupNames(controller);
 }
 
 /** Every group with online consumer count and total lag. */

@@ -167,10 +167,13 @@ export function createAdminApp(options: AdminAppOptions): Hono {
   groupRoutes(app, options.controller);
   messageRoutes(app, options);
   app.get("/openapi.json", (c) => c.json(OPENAPI_DOCUMENT));
-  app.get("/metrics", (c) =>
-    c.body(renderMetrics(options.controller, options.sampler), 200, {
-      "content-type": "text/plain; version=0.0.4; charset=utf-8",
-    }));
+  app.get(
+    "/metrics",
+    async (c) =>
+      c.body(await renderMetrics(options.controller, options.sampler), 200, {
+        "content-type": "text/plain; version=0.0.4; charset=utf-8",
+      }),
+  );
   app.get("/", (c) => c.redirect("/dashboard/"));
   app.get("/dashboard/:file{.*}", async (c) => {
     const asset = await dashboardAsset(c.req.param("file") || "index.html");

@@ -1,14 +1,18 @@
 /**
  * `StatsSampler`: every `intervalMs` reads the broker's counters and offsets (no hooks into
  * the broker) and keeps the last `samplesMax` points: broker put/get counts, per-topic sum of
- * max offsets, per group and topic the committed offsets and lag. TPS are differences of two
+ * max offsets and bytes put, per group and topic the committed offsets, lag, and messages and
+ * bytes pulled. TPS are differences of two
  * points. Also measures event-loop delay with a timer that checks how late it fires.
  *
  * Runs on: main thread
  * @module
  */
 import type { BrokerController } from "../broker/mod.ts";
+import { getLogger } from "../common/mod.ts";
 import { groupNames, groupQueues } from "./admin_views.ts";
+
+const log = getLogger("http");
 
 /** One sampled point. */
 export interface StatsPoint {
@@ -22,6 +26,12 @@ export interface StatsPoint {
   groupOffsets: Record<string, number>;
   /** `group@topic` -> lag. */
   groupLag: Record<string, number>;
+  /** Topic -> body bytes put since start. */
+  topicPutBytes: Record<string, number>;
+  /** `group@topic` -> messages pulled since start. */
+  groupGetCount: Record<string, number>;
+  /** `group@topic` -> bytes pulled since start. */
+  groupGetBytes: Record<string, number>;
 }
 
 /** Upper bounds (seconds) of the event-loop delay histogram buckets. */
@@ -49,7 +59,7 @@ export class StatsSampler {
   #loopSumS = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #loopTimer: ReturnType<typeof setInterval> | undefined;
-  #sampling = false;
+  #running: Promise<StatsPoint> | undefined;
 
   /** Creates the sampler; `start()` begins the timers. */
   constructor(controller: BrokerController, options: StatsSamplerOptions = {}) {
@@ -61,8 +71,8 @@ export class StatsSampler {
   /** Starts periodic sampling and the event-loop probe. */
   start(): void {
     if (this.#timer !== undefined) return;
-    void this.sample();
-    this.#timer = setInterval(() => void this.sample(), this.#intervalMs);
+    this.#sampleLogged();
+    this.#timer = setInterval(() => this.#sampleLogged(), this.#intervalMs);
     const probeMs = 500;
     let expected = performance.now() + probeMs;
     this.#loopTimer = setInterval(() => {
@@ -70,6 +80,10 @@ export class StatsSampler {
       this.#recordLoopDelay(Math.max(0, now - expected) / 1000);
       expected = now + probeMs;
     }, probeMs);
+  }
+
+  #sampleLogged(): void {
+    this.sample().catch((error) => log.warn("Stats sample failed", { error }));
   }
 
   #recordLoopDelay(seconds: number): void {
@@ -80,44 +94,62 @@ export class StatsSampler {
     });
   }
 
-  /** Takes one point now (also called by tests). */
-  async sample(): Promise<StatsPoint | undefined> {
-    if (this.#sampling) return undefined;
-    this.#sampling = true;
-    try {
-      const c = this.#controller;
-      const topicOffsets: Record<string, number> = {};
-      for (const config of c.topics.all()) {
-        if (config.writeQueueNums > SAMPLED_QUEUES_MAX) continue;
-        let sum = 0;
-        for (let q = 0; q < config.writeQueueNums; q++) {
-          sum += await c.store.getMaxOffset(config.topicName, q);
-        }
-        topicOffsets[config.topicName] = sum;
-      }
-      const groupOffsets: Record<string, number> = {};
-      const groupLag: Record<string, number> = {};
-      for (const group of groupNames(c)) {
-        for (const q of await groupQueues(c, group)) {
-          const key = `${group}@${q.topic}`;
-          groupOffsets[key] = (groupOffsets[key] ?? 0) + q.consumerOffset;
-          groupLag[key] = (groupLag[key] ?? 0) + q.lag;
-        }
-      }
-      const point: StatsPoint = {
-        t: c.clock.now(),
-        putTotal: c.stats.putMessageCount,
-        getTotal: c.stats.getMessageCount,
-        topicOffsets,
-        groupOffsets,
-        groupLag,
-      };
-      this.#points.push(point);
-      if (this.#points.length > this.#samplesMax) this.#points.shift();
-      return point;
-    } finally {
-      this.#sampling = false;
+  /** Takes one point now (also called by tests); waits for a point being taken first. */
+  async sample(): Promise<StatsPoint> {
+    for (let round = 0; round < 10 && this.#running !== undefined; round++) {
+      await this.#running.catch(() => undefined);
     }
+    const running = this.#take();
+    this.#running = running;
+    try {
+      return await running;
+    } finally {
+      if (this.#running === running) this.#running = undefined;
+    }
+  }
+
+  async #take(): Promise<StatsPoint> {
+    const c = this.#controller;
+    const topicOffsets: Record<string, number> = {};
+    for (const config of c.topics.all()) {
+      if (config.writeQueueNums > SAMPLED_QUEUES_MAX) continue;
+      let sum = 0;
+      for (let q = 0; q < config.writeQueueNums; q++) {
+        sum += await c.store.getMaxOffset(config.topicName, q);
+      }
+      topicOffsets[config.topicName] = sum;
+    }
+    const groupOffsets: Record<string, number> = {};
+    const groupLag: Record<string, number> = {};
+    for (const group of groupNames(c)) {
+      for (const q of await groupQueues(c, group)) {
+        const key = `${group}@${q.topic}`;
+        groupOffsets[key] = (groupOffsets[key] ?? 0) + q.consumerOffset;
+        groupLag[key] = (groupLag[key] ?? 0) + q.lag;
+      }
+    }
+    const topicPutBytes: Record<string, number> = {};
+    for (const [topic, traffic] of c.stats.topicPuts()) topicPutBytes[topic] = traffic.bytes;
+    const groupGetCount: Record<string, number> = {};
+    const groupGetBytes: Record<string, number> = {};
+    for (const g of c.stats.groupGets()) {
+      groupGetCount[`${g.group}@${g.topic}`] = g.count;
+      groupGetBytes[`${g.group}@${g.topic}`] = g.bytes;
+    }
+    const point: StatsPoint = {
+      t: c.clock.now(),
+      putTotal: c.stats.putMessageCount,
+      getTotal: c.stats.getMessageCount,
+      topicOffsets,
+      groupOffsets,
+      groupLag,
+      topicPutBytes,
+      groupGetCount,
+      groupGetBytes,
+    };
+    this.#points.push(point);
+    if (this.#points.length > this.#samplesMax) this.#points.shift();
+    return point;
   }
 
   /** The kept points, oldest first. */
@@ -130,9 +162,10 @@ export class StatsSampler {
     const last = this.#points.at(-1);
     const prev = this.#points.at(-2);
     if (last === undefined || prev === undefined || last.t <= prev.t) return 0;
-    const a = pick(prev);
+    // Absent in the older point (a topic or group new since then) counts from 0.
+    const a = pick(prev) ?? 0;
     const b = pick(last);
-    if (a === undefined || b === undefined) return 0;
+    if (b === undefined) return 0;
     return Math.max(0, b - a) / ((last.t - prev.t) / 1000);
   }
 

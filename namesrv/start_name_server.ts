@@ -6,7 +6,7 @@
  * Runs on: main thread
  * @module
  */
-import { loadNamesrvConfig, type NamesrvConfig } from "../common/config/mod.ts";
+import { applyLogConfig, loadNamesrvConfig, type NamesrvConfig } from "../common/config/mod.ts";
 import { type Clock, getLogger } from "../common/mod.ts";
 import { NamesrvServer } from "./namesrv_server.ts";
 
@@ -49,9 +49,10 @@ export async function startNameServer(
       ...(options.file === undefined ? {} : { file: options.file }),
       ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     });
-    for (const warning of loaded.warnings) log.warn(warning);
     config = loaded.config;
-  }
+    applyLogConfig(config);
+    for (const warning of loaded.warnings) log.warn(warning);
+  } else applyLogConfig(config);
   const server = new NamesrvServer({
     config,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -62,6 +63,9 @@ export async function startNameServer(
     port: server.port,
     address: server.address,
     server,
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      log.info("Name server stopped", { address: server.address });
+    },
   };
 }

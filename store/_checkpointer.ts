@@ -57,15 +57,19 @@ export class Checkpointer {
 
   /** Periodic commit-log flush. */
   flushCommitLog(): void {
-    const { commitLog } = this.#ctx;
+    const { commitLog, clock, flushLatency } = this.#ctx;
+    const t0 = clock.monotonic();
     if (this.#flusher === undefined) {
+      const pending = commitLog.flushedOffset < commitLog.maxOffset;
       commitLog.flush();
+      if (pending) flushLatency.record(clock.monotonic() - t0);
       return;
     }
     const end = commitLog.maxOffset;
     const paths = commitLog.pathsToSync();
     if (paths.length === 0) return;
     this.#flusher.sync(paths, (error) => {
+      flushLatency.record(clock.monotonic() - t0);
       if (error !== undefined) {
         log.error("Commit-log flush failed", { shard: this.#ctx.shard, error });
       } else commitLog.markFlushed(end);
@@ -164,7 +168,9 @@ export class Checkpointer {
     const { commitLog, queues, index } = this.#ctx;
     const safe = commitLog.maxOffset;
     if (safe === this.#checkpointedOffset && !force) return;
+    const t0 = this.#ctx.clock.monotonic();
     commitLog.flush();
+    this.#ctx.flushLatency.record(this.#ctx.clock.monotonic() - t0);
     for (const queue of queues.values()) queue.cq.sync();
     index.flush();
     const ts = this.#lastStoreTimestamp();

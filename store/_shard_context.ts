@@ -6,7 +6,7 @@
  * Runs on: shard worker
  * @module
  */
-import type { Clock } from "../common/mod.ts";
+import type { Clock, LatencyHistogram } from "../common/mod.ts";
 import type { CommitLog } from "./commit_log.ts";
 import { ConsumeQueue } from "./consume_queue.ts";
 import type { FileIO } from "./file_io.ts";
@@ -47,6 +47,8 @@ export interface ShardContext {
   readonly handles: HandleCache;
   /** Queues by `queueKey`. */
   readonly queues: Map<string, QueueState>;
+  /** Time each commit-log flush took (periodic, SYNC_FLUSH puts and checkpoints). */
+  readonly flushLatency: LatencyHistogram;
 }
 
 /** Map key of a queue. */

@@ -268,6 +268,7 @@ function syncIfNeeded(
   const t0 = clock.monotonic();
   try {
     commitLog.flush();
+    ctx.flushLatency.record(clock.monotonic() - t0);
   } catch (error) {
     const status = statusOf(error);
     log.error("Commit-log flush failed", { shard: ctx.shard, error });

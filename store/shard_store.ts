@@ -10,7 +10,7 @@
  * Runs on: shard worker | main thread (in-process shards, tests)
  * @module
  */
-import { type Clock, getLogger, systemClock } from "../common/mod.ts";
+import { type Clock, getLogger, LatencyHistogram, systemClock } from "../common/mod.ts";
 import { CommitLog, type SpareSource } from "./commit_log.ts";
 import { readCheckpoint } from "./checkpoint.ts";
 import { DiskFullError, type FileIO, nodeFileIO } from "./file_io.ts";
@@ -135,6 +135,7 @@ export class ShardStore {
       }),
       handles: new HandleCache(io, HANDLE_CACHE_SIZE),
       queues: new Map(),
+      flushLatency: new LatencyHistogram(),
     };
     commitLog.load();
     loadQueues(ctx);
@@ -340,6 +341,7 @@ export class ShardStore {
       diskFull: this.#state.diskFull,
       segmentsDeleted: this.#state.segmentsDeleted,
       recovery: this.#state.recovery,
+      flushLatency: this.#ctx.flushLatency.snapshot(),
     };
   }
 

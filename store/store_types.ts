@@ -6,6 +6,7 @@
  * Runs on: any
  * @module
  */
+import type { LatencySnapshot } from "../common/mod.ts";
 
 /** Outcome of a put, as RocketMQ's `PutMessageStatus` (plus `DISK_FULL`). */
 export type PutStatus =
@@ -154,4 +155,6 @@ export interface ShardStats {
   segmentsDeleted: number;
   /** How the last start recovered: clean restart or crash recovery. */
   recovery: "clean" | "crash" | "fresh";
+  /** Time commit-log flushes took. */
+  flushLatency: LatencySnapshot;
 }

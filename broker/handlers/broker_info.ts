@@ -17,6 +17,7 @@ import {
 import type { BrokerRuntime, RequestContext } from "../broker_runtime.ts";
 import { RequestHeader } from "../request_header.ts";
 import { fail, jsonBody, ok, textBody } from "./_reply.ts";
+import { diskUsage } from "../store_metrics.ts";
 
 function messageQueue(rt: BrokerRuntime, topic: string, queueId: number) {
   return { brokerName: rt.settings.brokerName, queueId, topic };
@@ -56,9 +57,11 @@ export async function handleGetConsumeStats(
     ? [oneTopic]
     : rt.offsets.topicsOfGroup(group);
   const entries: [object, unknown][] = [];
+  let consumeTps = 0;
   for (const topic of topics) {
     const config = rt.topics.get(topic);
     if (config === undefined) continue;
+    consumeTps += rt.stats.groupGetTps(group, topic);
     for (let queueId = 0; queueId < config.writeQueueNums; queueId++) {
       const brokerOffset = await rt.store.getMaxOffset(topic, queueId);
       const consumerOffset = Math.max(0, rt.offsets.queryOffset(group, topic, queueId));
@@ -72,42 +75,66 @@ export async function handleGetConsumeStats(
   return ok(
     ctx.request,
     {},
-    textBody(stringifyJava({ consumeTps: javaDouble(0), offsetTable: javaMap(entries) })),
+    textBody(stringifyJava({ consumeTps: javaDouble(consumeTps), offsetTable: javaMap(entries) })),
   );
 }
 
+function tpsText(rate: (windowS: number) => number): string {
+  return [10, 60, 600].map((w) => `${rate(w).toFixed(2)} `).join("");
+}
+
 /** GET_BROKER_RUNTIME_INFO: a KVTable of string values. */
-export function handleGetBrokerRuntimeInfo(
+export async function handleGetBrokerRuntimeInfo(
   rt: BrokerRuntime,
   ctx: RequestContext,
-): RemotingCommand {
+): Promise<RemotingCommand> {
   const now = rt.clock.now();
+  const disk = await diskUsage(rt.settings.storePathRootDir);
+  const day = rt.stats.dayMarks();
+  const earliest = await rt.store.getEarliestStoreTime?.() ?? -1;
   const table: Record<string, string> = {
     brokerVersionDesc: "V4_9_4",
     brokerVersion: "401",
     msgPutTotalTodayNow: String(rt.stats.putMessageCount),
     msgGetTotalTodayNow: String(rt.stats.getMessageCount),
-    msgPutTotalTodayMorning: "0",
-    msgGetTotalTodayMorning: "0",
-    msgPutTotalYesterdayMorning: "0",
-    msgGetTotalYesterdayMorning: "0",
-    putTps: "0.0 0.0 0.0 ",
-    getTotalTps: "0.0 0.0 0.0 ",
+    msgPutTotalTodayMorning: String(day.todayPut),
+    msgGetTotalTodayMorning: String(day.todayGet),
+    msgPutTotalYesterdayMorning: String(day.yesterdayPut),
+    msgGetTotalYesterdayMorning: String(day.yesterdayGet),
+    putTps: tpsText((w) => rt.stats.putTps(w)),
+    getTotalTps: tpsText((w) => rt.stats.getTps(w)),
     commitLogMinOffset: "0",
     commitLogMaxOffset: String(rt.store.maxPhysicalOffset()),
     bootTimestamp: String(rt.stats.bootTimestamp),
     runtime: `[ ${Math.floor((now - rt.stats.bootTimestamp) / 1000)} seconds ]`,
-    earliestMessageTimeStamp: "0",
+    earliestMessageTimeStamp: String(Math.max(0, earliest)),
     dispatchBehindBytes: "0",
     pageCacheLockTimeMills: "0",
     sendThreadPoolQueueSize: "0",
     pullThreadPoolQueueSize: "0",
     brokerActive: "true",
-    commitLogDiskRatio: "0.0",
-    consumeQueueDiskRatio: "0.0",
+    commitLogDiskRatio: String(disk.usedRatio),
+    consumeQueueDiskRatio: String(disk.usedRatio),
     ...rt.store.runtimeInfo?.(),
   };
   return ok(ctx.request, {}, jsonBody({ table }));
+}
+
+/** VIEW_BROKER_STATS_DATA: the last minute of TOPIC_PUT_NUMS or GROUP_GET_NUMS. */
+export function handleViewBrokerStatsData(rt: BrokerRuntime, ctx: RequestContext): RemotingCommand {
+  const h = new RequestHeader(ctx.request.extFields);
+  const statsName = h.string("statsName");
+  const statsKey = h.string("statsKey");
+  const minute = rt.stats.minuteStats(statsName, statsKey);
+  if (minute === undefined) {
+    return fail(
+      ctx.request,
+      ResponseCode.SYSTEM_ERROR,
+      `The stats <${statsName}> <${statsKey}> not exist`,
+    );
+  }
+  const item = { sum: minute.sum, tps: javaDouble(minute.tps), avgpt: javaDouble(minute.avgpt) };
+  return ok(ctx.request, {}, textBody(stringifyJava({ statsMinute: item })));
 }
 
 /** GET_BROKER_CONFIG: Java properties text; header `version` = the topic data version. */

@@ -144,7 +144,7 @@ export async function handlePullMessage(
   let body: Uint8Array | undefined;
   if (code === ResponseCode.SUCCESS) {
     body = result.messages;
-    rt.stats.getMessageCount += result.count;
+    rt.stats.recordGet(header.consumerGroup, header.topic, result.count, body.length);
   }
   // A re-run of a parked pull answers in JSON, as the Java broker does.
   return createResponse(request, code, {

@@ -136,7 +136,7 @@ export async function handleSendMessage(
       mapped.remark ?? result.status,
     );
   }
-  rt.stats.putMessageCount += result.stored.length;
+  rt.stats.recordPut(topic, result.stored.length, body.length);
   const msgIds = result.stored.map((s) => createOffsetMessageId(rt.storeHost, s.physicalOffset));
   return createResponse(request, mapped.code, {
     remark: mapped.remark,

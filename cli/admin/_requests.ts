@@ -123,6 +123,19 @@ export class AdminRequests {
     return connections(record(parseJavaJson(response.body ?? "{}")).connectionSet);
   }
 
+  /** GET_CONSUME_STATS (208): the broker's one-minute pull rate of the group (`consumeTps`). */
+  async consumeTps(addr: string, consumerGroup: string, topic?: string): Promise<number> {
+    const extFields: Record<string, string> = { consumerGroup };
+    if (topic !== undefined) extFields.topic = topic;
+    const response = await this.#call(
+      addr,
+      createRequest(RequestCode.GET_CONSUME_STATS, { extFields }),
+      `get consume stats of "${consumerGroup}"`,
+    );
+    const tps = Number(record(parseJavaJson(response.body ?? "{}")).consumeTps ?? 0);
+    return Number.isFinite(tps) ? tps : 0;
+  }
+
   /** GET_CONSUMER_CONNECTION_LIST (203), with subscriptions and consume type. */
   async consumerConnections(addr: string, consumerGroup: string): Promise<ConsumerConnectionBody> {
     const response = await this.#call(

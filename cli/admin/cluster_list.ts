@@ -1,13 +1,14 @@
 /**
  * `clusterList`: every broker of every cluster with version, TPS in/out, page-cache wait,
  * hours of stored messages and disk use (GET_BROKER_CLUSTER_INFO, then
- * GET_BROKER_RUNTIME_INFO per broker).
+ * GET_BROKER_RUNTIME_INFO per broker). With `-m`, as Java's `moreStats`: messages in and out
+ * yesterday and today (from the runtime info's midnight marks).
  *
  * Runs on: main thread
  * @module
  */
 import type { AdminCommand } from "./_command.ts";
-import { optString } from "./_command.ts";
+import { boolOption, optString } from "./_command.ts";
 import { formatTable } from "./_table.ts";
 
 function firstNumber(text: string | undefined): number {
@@ -15,17 +16,38 @@ function firstNumber(text: string | undefined): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-/** `mqadmin clusterList [-c cluster]`. */
+function dayTotals(rt: Record<string, string>): number[] {
+  const n = (key: string) => Number(rt[key] ?? 0) || 0;
+  return [
+    n("msgPutTotalTodayMorning") - n("msgPutTotalYesterdayMorning"),
+    n("msgGetTotalTodayMorning") - n("msgGetTotalYesterdayMorning"),
+    n("msgPutTotalTodayNow") - n("msgPutTotalTodayMorning"),
+    n("msgGetTotalTodayNow") - n("msgGetTotalTodayMorning"),
+  ];
+}
+
+const MORE_HEADERS = [
+  "Cluster Name",
+  "Broker Name",
+  "InTotalYest",
+  "OutTotalYest",
+  "InTotalToday",
+  "OutTotalToday",
+];
+
+/** `mqadmin clusterList [-c cluster] [-m true]`. */
 export const clusterList: AdminCommand = {
   name: "clusterList",
   description: "List cluster infos",
   options: {
     clusterName: { short: "c", description: "Only this cluster" },
+    moreStats: { short: "m", description: "Print messages in and out yesterday and today" },
   },
   async run(ctx, values) {
     const admin = await ctx.admin();
     const info = await admin.clusterInfo();
     const only = optString(values, "clusterName");
+    const more = boolOption(values, "moreStats", false);
     const rows: unknown[][] = [];
     for (const clusterName of [...info.clusterAddrTable.keys()].sort()) {
       if (only !== undefined && only !== clusterName) continue;
@@ -35,6 +57,10 @@ export const clusterList: AdminCommand = {
           rt = await admin.brokerRuntimeInfo(broker.addr);
         } catch (error) {
           ctx.io.err(`Cannot read runtime info of ${broker.addr}: ${String(error)}`);
+        }
+        if (more) {
+          rows.push([clusterName, broker.brokerName, ...dayTotals(rt)]);
+          continue;
         }
         const earliest = Number(rt.earliestMessageTimeStamp ?? 0);
         const hours = earliest > 0 ? ((Date.now() - earliest) / 3_600_000).toFixed(2) : "0.00";
@@ -51,6 +77,10 @@ export const clusterList: AdminCommand = {
           `${(Number(rt.commitLogDiskRatio ?? 0) * 100).toFixed(2)}%`,
         ]);
       }
+    }
+    if (more) {
+      ctx.io.out(formatTable(MORE_HEADERS, rows));
+      return 0;
     }
     ctx.io.out(formatTable(
       [

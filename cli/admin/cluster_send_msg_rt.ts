@@ -15,14 +15,14 @@ export const clusterSendMsgRT: AdminCommand = {
   name: "clusterSendMsgRT",
   description: "List All clusters Message Send RT",
   options: {
-    clusterName: { short: "c", description: "Which cluster (default all)" },
+    cluster: { short: "c", description: "Which cluster (default all)" },
     amount: { short: "a", description: "Message amount per broker (default 100)" },
     size: { short: "s", description: "Message size in bytes (default 128)" },
   },
   async run(ctx, values) {
     const amount = intOption(values, "amount", { fallback: 100, min: 1, max: 100_000 });
     const size = intOption(values, "size", { fallback: 128, min: 1, max: 4 * 1024 * 1024 });
-    const only = optString(values, "clusterName");
+    const only = optString(values, "cluster");
     const info = await (await ctx.admin()).clusterInfo();
     const producer = new Producer({
       namesrvAddr: ctx.namesrvAddr,

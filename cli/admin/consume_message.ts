@@ -27,7 +27,7 @@ export const consumeMessage: AdminCommand = {
     consumerGroup: { short: "g", description: "Consumer group name (default TOOLS_CONSUMER)" },
     beginTimestamp: { short: "s", description: "Begin timestamp (ms)" },
     endTimestamp: { short: "e", description: "End timestamp (ms)" },
-    messageNumber: { short: "c", description: "Number of messages to consume (default 128)" },
+    MessageNumber: { short: "c", description: "Number of messages to consume (default 128)" },
   },
   check: (values) =>
     values.queueId !== undefined && values.brokerName === undefined
@@ -36,7 +36,7 @@ export const consumeMessage: AdminCommand = {
   async run(ctx, values) {
     const topic = reqString(values, "topic");
     const group = optString(values, "consumerGroup") ?? TOOLS_CONSUMER_GROUP;
-    const limit = intOption(values, "messageNumber", { fallback: 128, min: 1, max: 100_000 });
+    const limit = intOption(values, "MessageNumber", { fallback: 128, min: 1, max: 100_000 });
     const begin = intOption(values, "beginTimestamp", { fallback: 0, min: 0 });
     const end = intOption(values, "endTimestamp", { fallback: Number.MAX_SAFE_INTEGER, min: 0 });
     const onlyBroker = optString(values, "brokerName");

@@ -1,28 +1,32 @@
 /**
  * `consumerConnection`: the live connections of a consumer group, its subscriptions and
- * consume type (GET_CONSUMER_CONNECTION_LIST on the first master that knows the group).
+ * consume type (GET_CONSUMER_CONNECTION_LIST on the broker given with `-b`, else on the first
+ * master that knows the group).
  *
  * Runs on: main thread
  * @module
  */
 import type { AdminCommand } from "./_command.ts";
-import { reqString } from "./_command.ts";
+import { optString, reqString } from "./_command.ts";
 import type { ConsumerConnectionBody } from "./_requests.ts";
 import { formatTable } from "./_table.ts";
 
-/** `mqadmin consumerConnection -g group`. */
+/** `mqadmin consumerConnection -g group [-b brokerAddr]`. */
 export const consumerConnection: AdminCommand = {
   name: "consumerConnection",
   description: "Query consumer's socket connection, client version and subscription",
   options: {
     consumerGroup: { short: "g", description: "Consumer group name", required: true },
+    brokerAddr: { short: "b", description: "Ask this broker only" },
   },
   async run(ctx, values) {
     const group = reqString(values, "consumerGroup");
-    const info = await (await ctx.admin()).clusterInfo();
+    const one = optString(values, "brokerAddr");
     let body: ConsumerConnectionBody | undefined;
     let lastError: unknown;
-    for (const clusterName of info.clusterAddrTable.keys()) {
+    if (one !== undefined) body = await ctx.requests().consumerConnections(one, group);
+    const info = body === undefined ? await (await ctx.admin()).clusterInfo() : undefined;
+    for (const clusterName of info?.clusterAddrTable.keys() ?? []) {
       for (const b of await ctx.clusterBrokers(clusterName, true)) {
         try {
           body = await ctx.requests().consumerConnections(b.addr, group);

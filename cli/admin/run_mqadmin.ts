@@ -180,10 +180,14 @@ export async function runMqadmin(
     return ExitCode.OK;
   }
   if (name === "help") {
+    if (rest[0] === undefined) {
+      io.out(commandList(commands));
+      return ExitCode.OK;
+    }
     const target = commands.find((c) => c.name === rest[0]);
     if (target === undefined) {
-      io.err(rest[0] === undefined ? commandList(commands) : `Unknown command "${rest[0]}"`);
-      return rest[0] === undefined ? ExitCode.OK : ExitCode.USAGE;
+      io.err(`Unknown command "${rest[0]}"\n${commandList(commands)}`);
+      return ExitCode.USAGE;
     }
     io.out(commandHelp(target));
     return ExitCode.OK;

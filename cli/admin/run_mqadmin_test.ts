@@ -30,6 +30,15 @@ Deno.test("runMqadmin() shows a command's flags for help <command>", async () =>
   assert.match(r.out, /-n, --namesrvAddr/);
 });
 
+Deno.test("runMqadmin() lists the commands on stdout for a bare help, exits 2 for help of nothing known", async () => {
+  const bare = await run(["help"]);
+  assert.equal(bare.code, 0);
+  assert.match(bare.out, /clusterList/);
+  const unknown = await run(["help", "nope"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /Unknown command "nope"/);
+});
+
 Deno.test("runMqadmin() exits 2 on an unknown command", async () => {
   const r = await run(["noSuchCommand"]);
   assert.equal(r.code, 2);
@@ -84,9 +93,7 @@ Deno.test("runMqadmin() exits 2 when no name server address is known", async () 
 
 Deno.test("runMqadmin() exits 1 and names the name server when it refuses connections", async () => {
   const port = 1; // tcpmux: nothing listens there on a test machine, so the connect is refused
-  const started = performance.now();
   const r = await run(["topicList"], { NAMESRV_ADDR: `127.0.0.1:${port}` });
   assert.equal(r.code, 1);
   assert.match(r.err, new RegExp(`name server 127\\.0\\.0\\.1:${port} is unreachable`));
-  assert.ok(performance.now() - started < 3000);
 });

@@ -18,7 +18,7 @@ export const sendMessage: AdminCommand = {
   options: {
     topic: { short: "t", description: "Topic name", required: true },
     body: { short: "p", description: "UTF-8 string format of the message body", required: true },
-    keys: { short: "k", description: "Message keys" },
+    key: { short: "k", description: "Message keys" },
     tags: { short: "c", description: "Message tags" },
     broker: { short: "b", description: "Send message to target broker name" },
     qid: { short: "i", description: "Send message to target queue id (with -b)" },
@@ -43,7 +43,7 @@ export const sendMessage: AdminCommand = {
     });
     await producer.start();
     try {
-      const keys = optString(values, "keys");
+      const keys = optString(values, "key");
       const tags = optString(values, "tags");
       const brokerName = optString(values, "broker");
       const message = {

@@ -41,5 +41,6 @@ export {
 } from "./config_loader.ts";
 export { type FlatConfig, formatConfig } from "./config_format.ts";
 export { parseNamesrvAddr } from "./namesrv_addr.ts";
+export { applyLogConfig, type LogConfig } from "./_log_fields.ts";
 export { parseMessageDelayLevel } from "./delay_levels.ts";
 export { denoEnv, detectMachineInfo, type EnvLookup, type MachineInfo } from "./machine_info.ts";

@@ -13,6 +13,7 @@ import { BROKER_CHANNEL_EXPIRED_MS } from "../limits.ts";
 import { boolKey, intKey, longKey, nameKey, portKey, stringField } from "./_fields.ts";
 import { NETTY_SERVER_FIELDS } from "./_netty_fields.ts";
 import { SERVER_LIMIT_FIELDS, TLS_FIELDS } from "./_security_fields.ts";
+import { LOG_FIELDS } from "./_log_fields.ts";
 import type { MachineInfo } from "./machine_info.ts";
 
 /** Controller state-machine implementations (5.x, for the embedded controller). */
@@ -50,6 +51,7 @@ export const namesrvConfigSchema = z.object({
   ...NETTY_SERVER_FIELDS,
   ...TLS_FIELDS,
   ...SERVER_LIMIT_FIELDS,
+  ...LOG_FIELDS,
   /** Remoting port; 0 = any free port. */
   listenPort: portKey(9876),
   // Not RocketMQ: a broker silent this long (ms) is dropped with its routes.

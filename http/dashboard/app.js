@@ -1,4 +1,6 @@
 // Dashboard logic: polls the JSON API every few seconds and renders tables and charts.
+// The address hash links to a view: #group=G selects a group (lag per queue), and
+// topic=T&key=K&id=I&minutes=N runs a message search, view=N opens its N-th result.
 "use strict";
 
 const POLL_MS = 3000;
@@ -73,8 +75,18 @@ function renderGroups(groups) {
     num(g.lag, g.lag > 0 ? "lag-high" : ""),
   ], (g) => {
     selectedGroup = g.groupName;
+    setHash({ group: g.groupName });
     void refreshGroup();
   });
+}
+
+function setHash(values) {
+  const q = new URLSearchParams(location.hash.slice(1));
+  for (const [k, v] of Object.entries(values)) {
+    if (v === undefined || v === "") q.delete(k);
+    else q.set(k, v);
+  }
+  history.replaceState(null, "", `#${q}`);
 }
 
 async function refreshGroup() {
@@ -127,13 +139,24 @@ async function refresh() {
   }
 }
 
-async function search(event) {
-  event.preventDefault();
-  const f = event.target;
+function showMessage(m) {
+  const body = m.body === undefined ? "" : `\n\n${m.body}`;
+  $("#message-view").textContent = `${JSON.stringify({ ...m, body: undefined }, null, 2)}${body}`;
+}
+
+async function search(event, viewIndex) {
+  event?.preventDefault();
+  const f = $("#search-form");
   const q = new URLSearchParams();
   for (const name of ["topic", "key", "id"]) {
     if (f[name].value.trim() !== "") q.set(name, f[name].value.trim());
   }
+  setHash({
+    topic: f.topic.value.trim(),
+    key: f.key.value.trim(),
+    id: f.id.value.trim(),
+    minutes: f.minutes.value.trim(),
+  });
   const minutes = Number(f.minutes.value);
   if (minutes > 0) q.set("begin", String(Date.now() - minutes * 60_000));
   try {
@@ -152,17 +175,35 @@ async function search(event) {
         num(m.queueOffset),
         td(new Date(m.storeTimestamp).toLocaleString()),
       ],
-      (m) => {
-        $("#message-view").textContent = JSON.stringify(m, null, 2);
-      },
+      (m) => showMessage(m),
     );
     $("#message-view").textContent = `${found.length} message(s) found`;
+    if (viewIndex !== undefined && found[viewIndex] !== undefined) showMessage(found[viewIndex]);
+    document.body.dataset.searched = "true";
   } catch (error) {
     $("#message-view").textContent = `error: ${error.message}`;
   }
 }
 
-$("#search-form").addEventListener("submit", search);
+function openFromHash() {
+  const q = new URLSearchParams(location.hash.slice(1));
+  if (q.get("group")) selectedGroup = q.get("group");
+  const f = $("#search-form");
+  let wanted = false;
+  for (const name of ["topic", "key", "id", "minutes"]) {
+    if (q.get(name)) {
+      f[name].value = q.get(name);
+      wanted = true;
+    }
+  }
+  if (wanted) {
+    const view = q.get("view");
+    void search(undefined, view === null ? undefined : Number(view));
+  }
+}
+
+$("#search-form").addEventListener("submit", (event) => void search(event));
 $("#show-system").addEventListener("change", () => void refresh());
+openFromHash();
 void refresh();
 setInterval(() => void refresh(), POLL_MS);

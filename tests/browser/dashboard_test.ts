@@ -3,8 +3,10 @@
  * broker and admin HTTP in this process on free ports; messages sent and a group's offsets
  * committed behind, stats sampled between sends so the charts have points; then Debian's
  * headless Chromium loads the page (`--dump-dom` after a virtual-time budget) and the DOM is
- * checked: overview, topics table, group lag, both chart lines. A screenshot is taken too
- * (to `docs/dashboard.png` when UPDATE_SCREENSHOT=1, else to a temp folder).
+ * checked: overview, topics table, group lag, lag per queue of the group named in the address
+ * hash, a message search by key with one message opened, both chart lines. A screenshot of
+ * that page is taken too (to `docs/dashboard.png` when UPDATE_SCREENSHOT=1, else to a temp
+ * folder).
  * Without Chromium (`apt-get install -y chromium`) the test is ignored and says so.
  */
 import assert from "node:assert/strict";
@@ -34,7 +36,7 @@ async function chromium(args: string[], profile: string): Promise<string> {
       "--disable-sync",
       `--user-data-dir=${profile}`,
       "--virtual-time-budget=6000",
-      "--window-size=1280,1700",
+      "--window-size=1280,2100",
       ...args,
     ],
     stdout: "piped",
@@ -114,7 +116,8 @@ Deno.test({
         c.offsets.commitOffset("DashGroup", "DashTopic", 1, 0);
         await http.sampler.sample();
       });
-      const url = `http://127.0.0.1:${http.port}/dashboard/`;
+      const url = `http://127.0.0.1:${http.port}/dashboard/` +
+        "#group=DashGroup&topic=DashTopic&key=order-1&view=0";
       const dom = await chromium(["--dump-dom", url], profile);
       assert.match(dom, /data-loaded="true"/, "the page finished loading its data");
       assert.match(dom, /<td>DashTopic<\/td>/, "topics table lists the topic");
@@ -126,6 +129,21 @@ Deno.test({
       assert.match(dom, /<b>broker-a \(id 0\)<\/b>/, "overview shows the broker");
       assert.match(dom, /<polyline class="put" data-points="[3-9]"/, "TPS chart has a put line");
       assert.match(dom, /<polyline class="lag" data-points="[3-9]"/, "lag chart has a line");
+      assert.match(dom, /id="group-title"[^>]*>DashGroup: 0 consumer\(s\), lag [1-9]\d*</);
+      const queues = dom.slice(
+        dom.indexOf('id="group-queues"'),
+        dom.indexOf('id="messages-table"'),
+      );
+      const queueRows = [...queues.matchAll(/<tr data-i="\d+"><td>DashTopic<\/td>/g)];
+      assert.equal(queueRows.length, 2, "lag per queue lists both queues");
+      assert.match(dom, /data-searched="true"/, "the search from the address ran");
+      const found = [...dom.matchAll(/<td>DashTopic<\/td><td>A<\/td><td>order-1<\/td>/g)];
+      assert.equal(found.length, 4, "message search by key finds the four order-1 messages");
+      assert.match(
+        dom,
+        /id="message-view"[^>]*>[^<]*"keys"[^<]*\n\ndash-\d-1</,
+        "a message is open",
+      );
       const shot = Deno.env.get("UPDATE_SCREENSHOT") === "1"
         ? new URL("../../docs/dashboard.png", import.meta.url).pathname
         : `${profile}/dashboard.png`;
