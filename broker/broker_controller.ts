@@ -17,6 +17,7 @@ import {
   RequestCode,
 } from "../remoting/mod.ts";
 import type { BrokerRuntime, BrokerStats } from "./broker_runtime.ts";
+import { newBrokerStats, TpsSampler } from "./broker_stats.ts";
 import { type BrokerSettings, defaultBrokerSettings } from "./broker_settings.ts";
 import type { BrokerMessageStore } from "./message_store_port.ts";
 import type { ClientChannel } from "./client_channel.ts";
@@ -68,6 +69,7 @@ export class BrokerController implements BrokerRuntime {
   readonly producers = new ProducerManager<ClientChannel>();
   readonly holds = new PullRequestHoldService({ maxHeld: HELD_PULLS_MAX });
   readonly stats: BrokerStats;
+  readonly tps = new TpsSampler();
   readonly delayLevels: readonly number[];
   readonly schedule: ScheduleMessageService;
   readonly locks: RebalanceLockManager;
@@ -114,7 +116,7 @@ export class BrokerController implements BrokerRuntime {
       autoCreateSubscriptionGroup: this.settings.autoCreateSubscriptionGroup,
     });
     this.offsets = new ConsumerOffsetManager({ configDir });
-    this.stats = { bootTimestamp: this.clock.now(), putMessageCount: 0, getMessageCount: 0 };
+    this.stats = newBrokerStats(this.clock.now());
     this.storeHost = { host: this.settings.brokerIP1, port: this.settings.listenPort };
     this.delayLevels = parseMessageDelayLevel(this.settings.messageDelayLevel) ??
       parseMessageDelayLevel(defaultBrokerSettings().messageDelayLevel) ?? [];
@@ -185,6 +187,7 @@ export class BrokerController implements BrokerRuntime {
       setInterval(() => void this.offsets.persist(), this.settings.flushConsumerOffsetInterval),
     );
     this.#timers.push(setInterval(() => this.#scanClients(), CLIENT_SCAN_INTERVAL_MS));
+    this.#timers.push(setInterval(() => this.tps.sample(this.clock.now(), this.stats), 1000));
     const haPort = this.settings.haListenPort === 0 ? this.#port + 1 : this.settings.haListenPort;
     this.#registrar = new NameServerRegistrar({
       settings: this.settings,

@@ -20,13 +20,8 @@ import type { ScheduleMessageService } from "./schedule_message_service.ts";
 import type { RebalanceLockManager } from "./rebalance_lock_manager.ts";
 import type { TransactionalMessageService } from "./transactional_message_service.ts";
 import type { ConsumerFilterManager } from "./consumer_filter_manager.ts";
-
-/** Counters for GET_BROKER_RUNTIME_INFO. */
-export interface BrokerStats {
-  bootTimestamp: number;
-  putMessageCount: number;
-  getMessageCount: number;
-}
+import type { BrokerStats, TpsSampler } from "./broker_stats.ts";
+export type { BrokerStats } from "./broker_stats.ts";
 
 /** The broker as handlers see it. */
 export interface BrokerRuntime {
@@ -40,6 +35,8 @@ export interface BrokerRuntime {
   readonly producers: ProducerManager<ClientChannel>;
   readonly holds: PullRequestHoldService;
   readonly stats: BrokerStats;
+  /** Per-second snapshots of `stats` (rates for GET_BROKER_RUNTIME_INFO). */
+  readonly tps: TpsSampler;
   /** Delay of each `messageDelayLevel` level in ms (index 0 = level 1). */
   readonly delayLevels: readonly number[];
   /** Delivery of delay-level messages. */

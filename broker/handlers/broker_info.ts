@@ -14,12 +14,26 @@ import {
   ResponseCode,
   stringifyJava,
 } from "../../remoting/mod.ts";
+import { readRecordSummary } from "../../common/mod.ts";
 import type { BrokerRuntime, RequestContext } from "../broker_runtime.ts";
 import { RequestHeader } from "../request_header.ts";
 import { fail, jsonBody, ok, textBody } from "./_reply.ts";
 
 function messageQueue(rt: BrokerRuntime, topic: string, queueId: number) {
   return { brokerName: rt.settings.brokerName, queueId, topic };
+}
+
+/** Store timestamp of the message at a queue offset, or 0 when it cannot be read. */
+async function storeTimeAt(
+  rt: BrokerRuntime,
+  topic: string,
+  queueId: number,
+  offset: number,
+): Promise<number> {
+  const got = await rt.store.getMessage(topic, queueId, { offset, maxCount: 1 });
+  if (got.status !== "FOUND" || got.count === 0) return 0;
+  const summary = readRecordSummary(got.messages, 0);
+  return typeof summary === "object" ? summary.storeTimestamp : 0;
 }
 
 /** GET_TOPIC_STATS_INFO: min/max offset and last update time of each queue. */
@@ -36,8 +50,9 @@ export async function handleGetTopicStats(
   for (let queueId = 0; queueId < config.writeQueueNums; queueId++) {
     const maxOffset = await rt.store.getMaxOffset(topic, queueId);
     const minOffset = await rt.store.getMinOffset(topic, queueId);
+    // Java: the store time of the newest message (not the earliest).
     const lastUpdateTimestamp = maxOffset > 0
-      ? await rt.store.getEarliestMessageTime(topic, queueId)
+      ? await storeTimeAt(rt, topic, queueId, maxOffset - 1)
       : 0;
     entries.push([messageQueue(rt, topic, queueId), { lastUpdateTimestamp, maxOffset, minOffset }]);
   }
@@ -62,10 +77,14 @@ export async function handleGetConsumeStats(
     for (let queueId = 0; queueId < config.writeQueueNums; queueId++) {
       const brokerOffset = await rt.store.getMaxOffset(topic, queueId);
       const consumerOffset = Math.max(0, rt.offsets.queryOffset(group, topic, queueId));
+      // Java: the store time of the last consumed message (0 before any).
+      const lastTimestamp = consumerOffset > 0
+        ? await storeTimeAt(rt, topic, queueId, consumerOffset - 1)
+        : 0;
       entries.push([messageQueue(rt, topic, queueId), {
         brokerOffset,
         consumerOffset,
-        lastTimestamp: 0,
+        lastTimestamp,
       }]);
     }
   }
@@ -76,7 +95,10 @@ export async function handleGetConsumeStats(
   );
 }
 
-/** GET_BROKER_RUNTIME_INFO: a KVTable of string values. */
+/**
+ * GET_BROKER_RUNTIME_INFO: a KVTable of string values. Every key that Java 4.9.4's
+ * `mqadmin clusterList` reads is present (a missing `getTransferedTps` made it throw).
+ */
 export function handleGetBrokerRuntimeInfo(
   rt: BrokerRuntime,
   ctx: RequestContext,
@@ -91,8 +113,12 @@ export function handleGetBrokerRuntimeInfo(
     msgGetTotalTodayMorning: "0",
     msgPutTotalYesterdayMorning: "0",
     msgGetTotalYesterdayMorning: "0",
-    putTps: "0.0 0.0 0.0 ",
-    getTotalTps: "0.0 0.0 0.0 ",
+    putMessageTimesTotal: String(rt.stats.putMessageCount),
+    putTps: rt.tps.text("putMessageCount"),
+    getTransferedTps: rt.tps.text("getMessageCount"),
+    getFoundTps: rt.tps.text("pullFoundCount"),
+    getMissTps: rt.tps.text("pullMissCount"),
+    getTotalTps: rt.tps.totalPullText(),
     commitLogMinOffset: "0",
     commitLogMaxOffset: String(rt.store.maxPhysicalOffset()),
     bootTimestamp: String(rt.stats.bootTimestamp),
@@ -100,8 +126,13 @@ export function handleGetBrokerRuntimeInfo(
     earliestMessageTimeStamp: "0",
     dispatchBehindBytes: "0",
     pageCacheLockTimeMills: "0",
+    // Requests are answered on the main thread without Java's executor queues: nothing waits.
     sendThreadPoolQueueSize: "0",
+    sendThreadPoolQueueHeadWaitTimeMills: "0",
     pullThreadPoolQueueSize: "0",
+    pullThreadPoolQueueHeadWaitTimeMills: "0",
+    queryThreadPoolQueueSize: "0",
+    queryThreadPoolQueueHeadWaitTimeMills: "0",
     brokerActive: "true",
     commitLogDiskRatio: "0.0",
     consumeQueueDiskRatio: "0.0",

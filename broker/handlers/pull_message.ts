@@ -145,7 +145,8 @@ export async function handlePullMessage(
   if (code === ResponseCode.SUCCESS) {
     body = result.messages;
     rt.stats.getMessageCount += result.count;
-  }
+    rt.stats.pullFoundCount++;
+  } else rt.stats.pullMissCount++;
   // A re-run of a parked pull answers in JSON, as the Java broker does.
   return createResponse(request, code, {
     remark: result.status,
