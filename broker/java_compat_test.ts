@@ -195,3 +195,46 @@ Deno.test("topic stats report the newest message's store time and consume stats 
   assert.match(new TextDecoder().decode(consume!.body!), new RegExp(`"lastTimestamp":${times[1]}`));
   await cleanup();
 });
+
+Deno.test("a heartbeat that creates the retry topic and a send that creates a topic answer only after the registration went out", async () => {
+  const { broker, call, cleanup } = setup();
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => release = resolve);
+  broker.topicsRegistered = () => gate;
+  const heartbeatBody = new TextEncoder().encode(JSON.stringify({
+    clientID: "127.0.0.1@compat",
+    consumerDataSet: [{
+      groupName: "compat_order_cg",
+      consumeType: "CONSUME_PASSIVELY",
+      messageModel: "CLUSTERING",
+      consumeFromWhere: "CONSUME_FROM_FIRST_OFFSET",
+      subscriptionDataSet: [],
+      unitMode: false,
+    }],
+    producerDataSet: [],
+  }));
+  let heartbeatAnswered = false;
+  const heartbeat = call(RequestCode.HEART_BEAT, {}, heartbeatBody).then((r) => {
+    heartbeatAnswered = true;
+    return r;
+  });
+  let sendAnswered = false;
+  const send = call(
+    RequestCode.SEND_MESSAGE_V2,
+    sendV2("compatNewTopic", "n0"),
+    new Uint8Array([1]),
+  )
+    .then((r) => {
+      sendAnswered = true;
+      return r;
+    });
+  // Let every pending job run: neither answer may go out while the registration is pending.
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(broker.topics.get("%RETRY%compat_order_cg") !== undefined, true);
+  assert.equal(heartbeatAnswered, false);
+  assert.equal(sendAnswered, false);
+  release();
+  assert.equal((await heartbeat)?.code, ResponseCode.SUCCESS);
+  assert.equal((await send)?.code, ResponseCode.SUCCESS);
+  await cleanup();
+});
