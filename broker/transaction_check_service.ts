@@ -3,10 +3,11 @@
  * `TransactionalMessageServiceImpl.check`): every `transactionCheckInterval` it walks the half
  * queue from its saved offset, reading the op queue as far as needed to learn whether each half
  * message is done (a half message is never checked while unread op records remain: under load
- * its commit can sit thousands of records further on). A pending half message older (by born time) than `transactionTimeOut` (or its
- * `CHECK_IMMUNITY_TIME_IN_SECONDS`) is appended again to the half queue with
- * `TRANSACTION_CHECK_TIMES` + 1 and CHECK_TRANSACTION_STATE (one-way, JSON, body = the copy
- * with its real topic and queue) goes to one live channel of its producer group; after
+ * its commit can sit thousands of records further on). A pending half message older (by born
+ * time) than `transactionTimeOut` (or its `CHECK_IMMUNITY_TIME_IN_SECONDS`) is appended again
+ * to the half queue with `TRANSACTION_CHECK_TIMES` + 1 and CHECK_TRANSACTION_STATE (one-way,
+ * JSON, body = the copy with its real topic and queue) goes to one live channel of its producer
+ * group; after
  * `transactionCheckMax` checks it moves to `TRANS_CHECK_MAX_TIME_TOPIC` and is logged. The
  * half and op offsets are kept as offsets of group `CID_RMQ_SYS_TRANS` (consumerOffset.json),
  * so the work survives a restart. Each run is bounded in records and time.
@@ -39,13 +40,17 @@ const log = getLogger("broker");
 
 /** Records read per store call. */
 const BATCH_MAX = 32;
-/** Most half / op records handled in one run. */
-const RECORDS_PER_RUN_MAX = 4096;
+/**
+ * Most half records handled in one run. Large: a broker taking thousands of transactional
+ * sends a second must scan at least as fast, or checks fall behind for good (Java bounds a run
+ * by time only, 60 s).
+ */
+const RECORDS_PER_RUN_MAX = 100_000;
 /** Longest run (Java: 60 s). */
 const RUN_TIME_MAX_MS = 10_000;
 
 /** Most op records read in one run. */
-const OPS_PER_RUN_MAX = 4 * RECORDS_PER_RUN_MAX;
+const OPS_PER_RUN_MAX = 2 * RECORDS_PER_RUN_MAX;
 
 /**
  * The op queue read on demand from `opStart`: `done` holds the half offsets at/after
@@ -53,7 +58,10 @@ const OPS_PER_RUN_MAX = 4 * RECORDS_PER_RUN_MAX;
  */
 class OpReader {
   readonly done = new Set<number>();
-  readonly records: { queueOffset: number; halfOffsets: number[] }[] = [];
+  /** Queue offset of each op record read, in order. */
+  readonly opOffsets: number[] = [];
+  /** The highest half offset each op record names (-1 for none), in the same order. */
+  readonly opMaxHalf: number[] = [];
   exhausted = false;
   readonly #rt: BrokerRuntime;
   readonly #halfStart: number;
@@ -65,10 +73,10 @@ class OpReader {
     this.#halfStart = halfStart;
   }
 
-  /** Whether an op names `halfOffset`, reading further op records until one does or none are left. */
+  /** Whether an op names `halfOffset`, reading op records until one does or none are left. */
   async isDone(halfOffset: number): Promise<boolean> {
     while (!this.done.has(halfOffset) && !this.exhausted) {
-      if (this.records.length >= OPS_PER_RUN_MAX) return false;
+      if (this.opOffsets.length >= OPS_PER_RUN_MAX) return false;
       await this.#readBatch();
     }
     return this.done.has(halfOffset);
@@ -88,7 +96,8 @@ class OpReader {
     }
     for (const op of decodeStoredMessages(result.messages)) {
       const halfOffsets = parseOpBody(op.body);
-      this.records.push({ queueOffset: op.queueOffset, halfOffsets });
+      this.opOffsets.push(op.queueOffset);
+      this.opMaxHalf.push(halfOffsets.reduce((max, o) => Math.max(max, o), -1));
       for (const o of halfOffsets) if (o >= this.#halfStart) this.done.add(o);
     }
     this.#next = result.nextBeginOffset;
@@ -180,9 +189,9 @@ export class TransactionCheckService {
     rt.offsets.commitOffset(TRANS_SYS_GROUP, TRANS_HALF_TOPIC, 0, offset);
     // The op cursor only passes op records that name half offsets now behind the half cursor.
     let opOffset = opStart;
-    for (const op of ops.records) {
-      if (op.halfOffsets.some((o) => o >= offset)) break;
-      opOffset = op.queueOffset + 1;
+    for (let i = 0; i < ops.opOffsets.length; i++) {
+      if ((ops.opMaxHalf[i] ?? -1) >= offset) break;
+      opOffset = (ops.opOffsets[i] ?? opOffset) + 1;
     }
     rt.offsets.commitOffset(TRANS_SYS_GROUP, TRANS_OP_HALF_TOPIC, 0, opOffset);
   }
