@@ -121,7 +121,9 @@ public class CompatBasic {
     }
     waitFor(() -> clusterSeen.size() >= total, 60_000);
     Thread.sleep(2000);
-    check("push.clustering", clusterSeen.size() == total && clusterDeliveries.get() == total,
+    // At-least-once: while the second instance joins, a queue can be consumed by both instances
+    // until the first one has persisted its offset (Java client behaviour, on any broker).
+    check("push.clustering", clusterSeen.size() == total,
         "distinct=" + clusterSeen.size() + "/" + total + " deliveries=" + clusterDeliveries.get());
     for (DefaultMQPushConsumer pc : consumers) pc.shutdown();
 
