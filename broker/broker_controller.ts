@@ -81,6 +81,7 @@ export class BrokerController implements BrokerRuntime {
   readonly #servers: RemotingServer[] = [];
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   #registrar: NameServerRegistrar | undefined;
+  #registration: Promise<void> = Promise.resolve();
   readonly #onRegistered: BrokerControllerOptions["onRegistered"];
   #acl: BrokerAcl | undefined;
   #listener: ListenerOptions | undefined;
@@ -107,7 +108,9 @@ export class BrokerController implements BrokerRuntime {
       brokerTopicEnable: this.settings.brokerTopicEnable,
       traceTopicEnable: this.settings.traceTopicEnable,
       msgTraceTopicName: this.settings.msgTraceTopicName,
-      onChange: () => void this.#registrar?.registerAll(true),
+      onChange: () => {
+        if (this.#registrar !== undefined) this.#registration = this.#registrar.registerAll(true);
+      },
     });
     this.groups = new SubscriptionGroupManager({
       configDir,
@@ -196,6 +199,14 @@ export class BrokerController implements BrokerRuntime {
       onRegistered: this.#onRegistered,
     });
     await this.#registrar.start();
+  }
+
+  /**
+   * Settles once the registration triggered by the latest topic change has been handed to
+   * every name server (Java registers a topic it creates before answering the request).
+   */
+  topicsRegistered(): Promise<void> {
+    return this.#registration;
   }
 
   #newServer(port: number): RemotingServer {

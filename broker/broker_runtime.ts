@@ -50,6 +50,8 @@ export interface BrokerRuntime {
   readonly storeHost: SocketAddress;
   /** Sends NOTIFY_CONSUMER_IDS_CHANGED to every consumer channel of `group`. */
   notifyConsumerIdsChanged(group: string): void;
+  /** Settles once the latest topic change has been sent to the name servers. */
+  topicsRegistered(): Promise<void>;
   /** Runs a request again later (long-poll wake-up) and sends its answer on the channel. */
   replay(request: RemotingCommand, channel: ClientChannel): void;
 }

@@ -77,8 +77,14 @@ export class BrokerStats {
   readonly #groupGet = new Map<string, TrafficCount>();
   readonly #groupRate = new Map<string, RateWindow>();
   readonly #topicRate = new Map<string, RateWindow>();
+  /** Pulls answered with messages since start. */
+  pullFoundCount = 0;
+  /** Pulls answered without messages since start. */
+  pullMissCount = 0;
   readonly #putRate = new RateWindow(BROKER_WINDOW_S);
   readonly #getRate = new RateWindow(BROKER_WINDOW_S);
+  readonly #foundRate = new RateWindow(BROKER_WINDOW_S);
+  readonly #missRate = new RateWindow(BROKER_WINDOW_S);
   readonly #now: () => number;
   #day: number | undefined;
   #today = { put: 0, get: 0 };
@@ -110,6 +116,23 @@ export class BrokerStats {
     const now = this.#now();
     this.#getRate.add(now, count);
     windowOf(this.#groupRate, key)?.add(now, count);
+  }
+
+  /** A pull was answered: with messages (`found`) or without. */
+  recordPull(found: boolean): void {
+    if (found) {
+      this.pullFoundCount++;
+      this.#foundRate.add(this.#now(), 1);
+    } else {
+      this.pullMissCount++;
+      this.#missRate.add(this.#now(), 1);
+    }
+  }
+
+  /** Pulls per second over the last `windowS` seconds that found messages / found none. */
+  pullTps(windowS: number): { found: number; miss: number } {
+    const now = this.#now();
+    return { found: this.#foundRate.rate(now, windowS), miss: this.#missRate.rate(now, windowS) };
   }
 
   /** Messages put per second over the last `windowS` seconds (up to 600). */

@@ -1,11 +1,13 @@
 /**
  * The transaction check-back (Java `TransactionalMessageCheckService` and
- * `TransactionalMessageServiceImpl.check`): every `transactionCheckInterval` it reads the op
- * queue to learn which half messages are done, then walks the half queue from its saved
- * offset. A pending half message older (by born time) than `transactionTimeOut` (or its
- * `CHECK_IMMUNITY_TIME_IN_SECONDS`) is appended again to the half queue with
- * `TRANSACTION_CHECK_TIMES` + 1 and CHECK_TRANSACTION_STATE (one-way, JSON, body = the copy
- * with its real topic and queue) goes to one live channel of its producer group; after
+ * `TransactionalMessageServiceImpl.check`): every `transactionCheckInterval` it walks the half
+ * queue from its saved offset, reading the op queue as far as needed to learn whether each half
+ * message is done (a half message is never checked while unread op records remain: under load
+ * its commit can sit thousands of records further on). A pending half message older (by born
+ * time) than `transactionTimeOut` (or its `CHECK_IMMUNITY_TIME_IN_SECONDS`) is appended again
+ * to the half queue with `TRANSACTION_CHECK_TIMES` + 1 and CHECK_TRANSACTION_STATE (one-way,
+ * JSON, body = the copy with its real topic and queue) goes to one live channel of its producer
+ * group; after
  * `transactionCheckMax` checks it moves to `TRANS_CHECK_MAX_TIME_TOPIC` and is logged. The
  * half and op offsets are kept as offsets of group `CID_RMQ_SYS_TRANS` (consumerOffset.json),
  * so the work survives a restart. Each run is bounded in records and time.
@@ -38,10 +40,69 @@ const log = getLogger("broker");
 
 /** Records read per store call. */
 const BATCH_MAX = 32;
-/** Most half / op records handled in one run. */
-const RECORDS_PER_RUN_MAX = 4096;
+/**
+ * Most half records handled in one run. Large: a broker taking thousands of transactional
+ * sends a second must scan at least as fast, or checks fall behind for good (Java bounds a run
+ * by time only, 60 s).
+ */
+const RECORDS_PER_RUN_MAX = 100_000;
 /** Longest run (Java: 60 s). */
 const RUN_TIME_MAX_MS = 10_000;
+
+/** Most op records read in one run. */
+const OPS_PER_RUN_MAX = 2 * RECORDS_PER_RUN_MAX;
+
+/**
+ * The op queue read on demand from `opStart`: `done` holds the half offsets at/after
+ * `halfStart` that an op record names; `exhausted` once every stored op record has been read.
+ */
+class OpReader {
+  readonly done = new Set<number>();
+  /** Queue offset of each op record read, in order. */
+  readonly opOffsets: number[] = [];
+  /** The highest half offset each op record names (-1 for none), in the same order. */
+  readonly opMaxHalf: number[] = [];
+  exhausted = false;
+  readonly #rt: BrokerRuntime;
+  readonly #halfStart: number;
+  #next: number;
+
+  constructor(rt: BrokerRuntime, opStart: number, halfStart: number) {
+    this.#rt = rt;
+    this.#next = opStart;
+    this.#halfStart = halfStart;
+  }
+
+  /** Whether an op names `halfOffset`, reading op records until one does or none are left. */
+  async isDone(halfOffset: number): Promise<boolean> {
+    while (!this.done.has(halfOffset) && !this.exhausted) {
+      if (this.opOffsets.length >= OPS_PER_RUN_MAX) return false;
+      await this.#readBatch();
+    }
+    return this.done.has(halfOffset);
+  }
+
+  async #readBatch(): Promise<void> {
+    const result = await this.#rt.store.getMessage(TRANS_OP_HALF_TOPIC, 0, {
+      offset: this.#next,
+      maxCount: BATCH_MAX,
+    });
+    if (result.status !== "FOUND" || result.count === 0) {
+      // A hole (a removed or unreadable record) is stepped over; the end of the queue is not.
+      if (result.nextBeginOffset > this.#next && result.nextBeginOffset < result.maxOffset) {
+        this.#next = result.nextBeginOffset;
+      } else this.exhausted = true;
+      return;
+    }
+    for (const op of decodeStoredMessages(result.messages)) {
+      const halfOffsets = parseOpBody(op.body);
+      this.opOffsets.push(op.queueOffset);
+      this.opMaxHalf.push(halfOffsets.reduce((max, o) => Math.max(max, o), -1));
+      for (const o of halfOffsets) if (o >= this.#halfStart) this.done.add(o);
+    }
+    this.#next = result.nextBeginOffset;
+  }
+}
 
 /** A half-message copy as stored (offsets and store time filled in). */
 type StoredCopy = MessageToStore & {
@@ -97,7 +158,7 @@ export class TransactionCheckService {
     const started = rt.clock.now();
     const halfStart = await this.#progress(TRANS_HALF_TOPIC);
     const opStart = await this.#progress(TRANS_OP_HALF_TOPIC);
-    const ops = await this.#readOps(opStart, halfStart);
+    const ops = new OpReader(rt, opStart, halfStart);
     const halfEnd = await rt.store.getMaxOffset(TRANS_HALF_TOPIC, 0);
     let offset = halfStart;
     let handled = 0;
@@ -115,7 +176,10 @@ export class TransactionCheckService {
       for (const half of decodeStoredMessages(result.messages)) {
         if (half.queueOffset >= halfEnd) break scan;
         handled++;
-        if (!ops.done.has(half.queueOffset)) {
+        // As Java does, a half message with no op yet is only checked once every op record in
+        // the store has been read: its commit may sit further down the op queue.
+        if (!(await ops.isDone(half.queueOffset))) {
+          if (!ops.exhausted) break scan; // op reading budget spent: decide in the next run
           const verdict = await this.#checkHalf(half, started);
           if (verdict === "too-young") break scan;
         }
@@ -125,9 +189,9 @@ export class TransactionCheckService {
     rt.offsets.commitOffset(TRANS_SYS_GROUP, TRANS_HALF_TOPIC, 0, offset);
     // The op cursor only passes op records that name half offsets now behind the half cursor.
     let opOffset = opStart;
-    for (const op of ops.records) {
-      if (op.halfOffsets.some((o) => o >= offset)) break;
-      opOffset = op.queueOffset + 1;
+    for (let i = 0; i < ops.opOffsets.length; i++) {
+      if ((ops.opMaxHalf[i] ?? -1) >= offset) break;
+      opOffset = (ops.opOffsets[i] ?? opOffset) + 1;
     }
     rt.offsets.commitOffset(TRANS_SYS_GROUP, TRANS_OP_HALF_TOPIC, 0, opOffset);
   }
@@ -137,28 +201,6 @@ export class TransactionCheckService {
     const saved = rt.offsets.queryOffset(TRANS_SYS_GROUP, topic, 0);
     const min = await rt.store.getMinOffset(topic, 0);
     return Math.max(saved, min);
-  }
-
-  /** Op records from `opStart` on (bounded); `done` holds half offsets at/after `halfStart`. */
-  async #readOps(opStart: number, halfStart: number) {
-    const rt = this.#rt();
-    const done = new Set<number>();
-    const records: { queueOffset: number; halfOffsets: number[] }[] = [];
-    let offset = opStart;
-    while (records.length < RECORDS_PER_RUN_MAX) {
-      const result = await rt.store.getMessage(TRANS_OP_HALF_TOPIC, 0, {
-        offset,
-        maxCount: BATCH_MAX,
-      });
-      if (result.status !== "FOUND") break;
-      for (const op of decodeStoredMessages(result.messages)) {
-        const halfOffsets = parseOpBody(op.body);
-        records.push({ queueOffset: op.queueOffset, halfOffsets });
-        for (const o of halfOffsets) if (o >= halfStart) done.add(o);
-      }
-      offset = result.nextBeginOffset;
-    }
-    return { done, records };
   }
 
   /** Handles one pending half message. */

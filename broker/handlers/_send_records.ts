@@ -1,5 +1,6 @@
 /**
- * Builds the stored records of one send: UNIQ_KEY and CLUSTER added, born host = client
+ * Builds the stored records of one send: UNIQ_KEY and CLUSTER added (and, for a single
+ * message, WAIT=true dropped), born host = client
  * address, MULTI_TAG flag from the topic, and (single messages only) the special routes of
  * `message_transform.ts`: transactional half message, delay level, 5.x timer.
  *
@@ -63,6 +64,9 @@ export function buildMessages(
   };
   if (!input.batch) {
     finishProperties(rt, input.properties);
+    // Java 4.9.4 drops "WAIT=true" from a single message's stored properties (9 bytes saved);
+    // absent means "wait" to the store. Batches keep it, as Java's do.
+    if (input.properties.get("WAIT") === "true") input.properties.delete("WAIT");
     const draft: MessageDraft = {
       topic: input.topic,
       queueId: input.queueId,

@@ -14,6 +14,7 @@ import {
   ResponseCode,
   stringifyJava,
 } from "../../remoting/mod.ts";
+import { readRecordSummary } from "../../common/mod.ts";
 import type { BrokerRuntime, RequestContext } from "../broker_runtime.ts";
 import { RequestHeader } from "../request_header.ts";
 import { fail, jsonBody, ok, textBody } from "./_reply.ts";
@@ -21,6 +22,19 @@ import { diskUsage } from "../store_metrics.ts";
 
 function messageQueue(rt: BrokerRuntime, topic: string, queueId: number) {
   return { brokerName: rt.settings.brokerName, queueId, topic };
+}
+
+/** Store timestamp of the message at a queue offset, or 0 when it cannot be read. */
+async function storeTimeAt(
+  rt: BrokerRuntime,
+  topic: string,
+  queueId: number,
+  offset: number,
+): Promise<number> {
+  const got = await rt.store.getMessage(topic, queueId, { offset, maxCount: 1 });
+  if (got.status !== "FOUND" || got.count === 0) return 0;
+  const summary = readRecordSummary(got.messages, 0);
+  return typeof summary === "object" ? summary.storeTimestamp : 0;
 }
 
 /** GET_TOPIC_STATS_INFO: min/max offset and last update time of each queue. */
@@ -37,8 +51,9 @@ export async function handleGetTopicStats(
   for (let queueId = 0; queueId < config.writeQueueNums; queueId++) {
     const maxOffset = await rt.store.getMaxOffset(topic, queueId);
     const minOffset = await rt.store.getMinOffset(topic, queueId);
+    // Java: the store time of the newest message (not the earliest).
     const lastUpdateTimestamp = maxOffset > 0
-      ? await rt.store.getEarliestMessageTime(topic, queueId)
+      ? await storeTimeAt(rt, topic, queueId, maxOffset - 1)
       : 0;
     entries.push([messageQueue(rt, topic, queueId), { lastUpdateTimestamp, maxOffset, minOffset }]);
   }
@@ -65,10 +80,14 @@ export async function handleGetConsumeStats(
     for (let queueId = 0; queueId < config.writeQueueNums; queueId++) {
       const brokerOffset = await rt.store.getMaxOffset(topic, queueId);
       const consumerOffset = Math.max(0, rt.offsets.queryOffset(group, topic, queueId));
+      // Java: the store time of the last consumed message (0 before any).
+      const lastTimestamp = consumerOffset > 0
+        ? await storeTimeAt(rt, topic, queueId, consumerOffset - 1)
+        : 0;
       entries.push([messageQueue(rt, topic, queueId), {
         brokerOffset,
         consumerOffset,
-        lastTimestamp: 0,
+        lastTimestamp,
       }]);
     }
   }
@@ -83,7 +102,10 @@ function tpsText(rate: (windowS: number) => number): string {
   return [10, 60, 600].map((w) => `${rate(w).toFixed(2)} `).join("");
 }
 
-/** GET_BROKER_RUNTIME_INFO: a KVTable of string values. */
+/**
+ * GET_BROKER_RUNTIME_INFO: a KVTable of string values. Every key that Java 4.9.4's
+ * `mqadmin clusterList` reads is present (a missing `getTransferedTps` made it throw).
+ */
 export async function handleGetBrokerRuntimeInfo(
   rt: BrokerRuntime,
   ctx: RequestContext,
@@ -101,8 +123,12 @@ export async function handleGetBrokerRuntimeInfo(
     msgGetTotalTodayMorning: String(day.todayGet),
     msgPutTotalYesterdayMorning: String(day.yesterdayPut),
     msgGetTotalYesterdayMorning: String(day.yesterdayGet),
+    putMessageTimesTotal: String(rt.stats.putMessageCount),
     putTps: tpsText((w) => rt.stats.putTps(w)),
-    getTotalTps: tpsText((w) => rt.stats.getTps(w)),
+    getTransferedTps: tpsText((w) => rt.stats.getTps(w)),
+    getFoundTps: tpsText((w) => rt.stats.pullTps(w).found),
+    getMissTps: tpsText((w) => rt.stats.pullTps(w).miss),
+    getTotalTps: tpsText((w) => rt.stats.pullTps(w).found + rt.stats.pullTps(w).miss),
     commitLogMinOffset: "0",
     commitLogMaxOffset: String(rt.store.maxPhysicalOffset()),
     bootTimestamp: String(rt.stats.bootTimestamp),
@@ -110,8 +136,13 @@ export async function handleGetBrokerRuntimeInfo(
     earliestMessageTimeStamp: String(Math.max(0, earliest)),
     dispatchBehindBytes: "0",
     pageCacheLockTimeMills: "0",
+    // Requests are answered on the main thread without Java's executor queues: nothing waits.
     sendThreadPoolQueueSize: "0",
+    sendThreadPoolQueueHeadWaitTimeMills: "0",
     pullThreadPoolQueueSize: "0",
+    pullThreadPoolQueueHeadWaitTimeMills: "0",
+    queryThreadPoolQueueSize: "0",
+    queryThreadPoolQueueHeadWaitTimeMills: "0",
     brokerActive: "true",
     commitLogDiskRatio: String(disk.usedRatio),
     consumeQueueDiskRatio: String(disk.usedRatio),

@@ -32,7 +32,10 @@ interface HeartbeatBody {
 const HEARTBEAT_GROUPS_MAX = 1024;
 
 /** HEART_BEAT: registers the client's producer and consumer groups. */
-export function handleHeartbeat(rt: BrokerRuntime, ctx: RequestContext): RemotingCommand {
+export async function handleHeartbeat(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+): Promise<RemotingCommand> {
   const { request, channel } = ctx;
   const body = parseJsonBody<HeartbeatBody>(request);
   const clientId = String(body.clientID ?? channel.remoteAddress);
@@ -50,8 +53,12 @@ export function handleHeartbeat(rt: BrokerRuntime, ctx: RequestContext): Remotin
     if (group === "") continue;
     const config = rt.groups.findOrCreate(group);
     if (config === undefined) continue;
-    if (config.retryQueueNums > 0) {
-      rt.topics.createIfMissing(`%RETRY%${group}`, config.retryQueueNums, PERM_READ | PERM_WRITE);
+    const retryTopic = `%RETRY%${group}`;
+    if (config.retryQueueNums > 0 && rt.topics.get(retryTopic) === undefined) {
+      rt.topics.createIfMissing(retryTopic, config.retryQueueNums, PERM_READ | PERM_WRITE);
+      // As Java does: the new retry topic reaches the name servers before the consumer hears
+      // of its group change, so its rebalance finds the retry queue's route at once.
+      await rt.topicsRegistered();
     }
     const subscriptions = (data.subscriptionDataSet ?? []).map((s) => normalizeSubscription(s));
     registerSqlFilters(rt, group, subscriptions);

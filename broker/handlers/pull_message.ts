@@ -146,6 +146,7 @@ export async function handlePullMessage(
     body = result.messages;
     rt.stats.recordGet(header.consumerGroup, header.topic, result.count, body.length);
   }
+  rt.stats.recordPull(code === ResponseCode.SUCCESS);
   // A re-run of a parked pull answers in JSON, as the Java broker does.
   return createResponse(request, code, {
     remark: result.status,

@@ -87,8 +87,12 @@ export async function handleSendMessage(
   const { request } = ctx;
   const header = readSendHeader(sendHeaderWithLongNames(request.extFields));
   const batch = request.code === RequestCode.SEND_BATCH_MESSAGE;
+  const known = rt.topics.get(header.topic) !== undefined;
   const checked = checkTopic(rt, request, header);
   if ("response" in checked) return checked.response;
+  // An auto-created topic is registered before the answer (Java does the same), so a client
+  // that asks the name server for its route right after the send finds it.
+  if (!known) await rt.topicsRegistered();
   let { topic, queueId } = { topic: header.topic, queueId: header.queueId };
   const config = checked.config;
   if (queueId < 0) queueId = defaultRandom.nextInt(Math.max(1, config.writeQueueNums));
