@@ -91,7 +91,7 @@ export class ReplicatedStore implements BrokerMessageStore {
     const lastMessage = messages[result.stored.length - 1];
     if (last === undefined || lastMessage === undefined) return result;
     const shard = shardOfOffset(last.physicalOffset);
-    const end = last.physicalOffset + storedRecordSize(lastMessage);
+    const end = last.physicalOffset + (last.size ?? storedRecordSize(lastMessage));
     this.noteEnd(shard, end);
     this.ha?.noteWritten(shard, end);
     const wait = messages[0]?.properties.includes("WAIT\u0001false") !== true;

@@ -28,8 +28,8 @@ export type PutStatus =
 /** Result of putting the messages of one send (one message, or one batch into one queue). */
 export interface PutResult {
   status: PutStatus;
-  /** Per stored message, in order: where it went. Empty unless stored. */
-  stored: { queueOffset: number; physicalOffset: number; storeTimestamp: number }[];
+  /** Per stored message, in order: where it went (and its record bytes, when known). */
+  stored: { queueOffset: number; physicalOffset: number; storeTimestamp: number; size?: number }[];
 }
 
 /** Outcome of a get (Java `GetMessageStatus`). */

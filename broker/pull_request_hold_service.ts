@@ -60,6 +60,15 @@ export class PullRequestHoldService {
     return this.#count;
   }
 
+  /**
+   * One past the newest queue offset announced for `(topic, queueId)` since start (or since
+   * `forgetTopic`), i.e. the queue's end as far as arrivals tell; `undefined` when nothing
+   * was announced.
+   */
+  announcedEnd(topic: string, queueId: number): number | undefined {
+    return this.#announcedMax.get(`${topic}@${queueId}`);
+  }
+
   /** Parks `request` for `holdMs`; returns false (not parked) when full or closed. */
   hold(request: HeldPullRequest, holdMs: number): boolean {
     if (this.#closed || this.#count >= this.#maxHeld) return false;

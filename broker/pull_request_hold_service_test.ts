@@ -74,3 +74,15 @@ Deno.test("PullRequestHoldService.hold() wakes at once when a message was announ
   service.close();
   assert.deepEqual(later, ["shutdown"]);
 });
+
+Deno.test("PullRequestHoldService.announcedEnd() is one past the newest announced offset", () => {
+  const service = new PullRequestHoldService({ maxHeld: 10 });
+  assert.equal(service.announcedEnd("t", 1), undefined);
+  service.notifyMessageArrived("t", 1, { queueOffset: 4 });
+  service.notifyMessageArrived("t", 1, { queueOffset: 2 }); // late, older: ignored
+  assert.equal(service.announcedEnd("t", 1), 5);
+  assert.equal(service.announcedEnd("t", 2), undefined);
+  service.forgetTopic("t");
+  assert.equal(service.announcedEnd("t", 1), undefined);
+  service.close();
+});

@@ -27,30 +27,51 @@ const INT_MAX = 2147483647;
 
 /** Reader over one request's extFields. */
 export class RequestHeader {
-  readonly #fields: Map<string, string>;
+  readonly #map: ReadonlyMap<string, string> | undefined;
+  readonly #record: Readonly<Record<string, string>> | undefined;
+  /** Long name -> short key, for a SEND_MESSAGE_V2 header read with long names. */
+  readonly #aliases: Readonly<Record<string, string>> | undefined;
 
-  /** Wraps `fields` (a record, a map or nothing). */
-  constructor(fields: ExtFields) {
-    if (fields === undefined) this.#fields = new Map();
-    else if (fields instanceof Map) this.#fields = new Map(fields);
-    else this.#fields = new Map(Object.entries(fields as Record<string, string>));
+  /**
+   * Reads `fields` (a record, a map or nothing) in place, without a copy; `aliases` maps
+   * long names to the short keys the fields use (`sendHeaderWithLongNames`).
+   */
+  constructor(fields: ExtFields, aliases?: Readonly<Record<string, string>>) {
+    if (fields instanceof Map) this.#map = fields;
+    else if (fields !== undefined) this.#record = fields as Readonly<Record<string, string>>;
+    this.#aliases = aliases;
+  }
+
+  #raw(key: string): string | undefined {
+    if (this.#map !== undefined) return this.#map.get(key);
+    const record = this.#record;
+    return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+  }
+
+  #get(name: string): string | undefined {
+    const aliases = this.#aliases;
+    if (aliases === undefined) return this.#raw(name);
+    // Renamed keys are gone under their short name; a short key wins over its long name.
+    if (Object.hasOwn(SEND_V2_NAMES, name)) return undefined;
+    const short = Object.hasOwn(aliases, name) ? aliases[name] : undefined;
+    return (short === undefined ? undefined : this.#raw(short)) ?? this.#raw(name);
   }
 
   /** True when the field is present. */
   has(name: string): boolean {
-    return this.#fields.has(name);
+    return this.#get(name) !== undefined;
   }
 
   /** A required string field. */
   string(name: string): string {
-    const value = this.#fields.get(name);
+    const value = this.#get(name);
     if (value === undefined) throw new HeaderError(`Missing header field "${name}"`);
     return String(value);
   }
 
   /** An optional string field. */
   optString(name: string): string | undefined {
-    const value = this.#fields.get(name);
+    const value = this.#get(name);
     return value === undefined ? undefined : String(value);
   }
 
@@ -96,6 +117,8 @@ export class RequestHeader {
     if (!/^-?\d{1,19}$/.test(trimmed)) {
       throw new HeaderError(`Invalid header field "${name}": "${text}" is not a long`);
     }
+    // Up to 15 digits is always a safe integer (timestamps, offsets): no BigInt needed.
+    if (trimmed.length <= 15) return Number(trimmed);
     const big = BigInt(trimmed);
     if (big > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
     if (big < BigInt(Number.MIN_SAFE_INTEGER)) return Number.MIN_SAFE_INTEGER;
@@ -121,17 +144,18 @@ const SEND_V2_NAMES: Readonly<Record<string, string>> = {
   n: "brokerName",
 };
 
+/** SEND_MESSAGE long key -> SEND_MESSAGE_V2 short key. */
+const SEND_V2_SHORT: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(SEND_V2_NAMES).map(([short, long]) => [long, short]),
+);
+
 /**
  * The send header with long names, whatever style the request used: V2 short keys are
  * recognised by the presence of `a` or `b` (SEND_MESSAGE_V2 and most SEND_BATCH_MESSAGE).
+ * The fields are read in place through the name table, not copied.
  */
 export function sendHeaderWithLongNames(fields: ExtFields): RequestHeader {
   const reader = new RequestHeader(fields);
   if (!reader.has("a") && !reader.has("b")) return reader;
-  const renamed = new Map<string, string>();
-  const source = fields instanceof Map
-    ? fields
-    : new Map(Object.entries((fields ?? {}) as Record<string, string>));
-  for (const [key, value] of source) renamed.set(SEND_V2_NAMES[key] ?? key, String(value));
-  return new RequestHeader(renamed);
+  return new RequestHeader(fields, SEND_V2_SHORT);
 }

@@ -55,3 +55,20 @@ Deno.test("sendHeaderWithLongNames() keeps long names untouched", () => {
   assert.equal(header.string("topic"), "fx_v1");
   assert.equal(header.int("queueId"), 3);
 });
+
+Deno.test("RequestHeader.long() reads 15-digit and longer values exactly", () => {
+  const header = new RequestHeader({ t: "999999999999999", u: "1234567890123456", v: " 42 " });
+  assert.equal(header.long("t"), 999_999_999_999_999);
+  assert.equal(header.long("u"), 1_234_567_890_123_456);
+  assert.equal(header.long("v"), 42);
+  assert.throws(() => new RequestHeader({ w: "1e3" }).long("w"), HeaderError);
+});
+
+Deno.test("sendHeaderWithLongNames() hides the short keys it renamed and keeps unknown keys", () => {
+  const header = sendHeaderWithLongNames(new Map([["a", "g"], ["b", "T"], ["zz", "1"]]));
+  assert.equal(header.has("a"), false);
+  assert.equal(header.has("producerGroup"), true);
+  assert.equal(header.string("topic"), "T");
+  assert.equal(header.int("zz"), 1);
+  assert.equal(header.optString("constructor"), undefined);
+});

@@ -17,7 +17,8 @@ import {
   mergeLatencySnapshots,
   type MessageToStore,
   readRecordSummary,
-  storedRecordSize,
+  type RecordLayout,
+  storedRecordLayout,
   systemClock,
 } from "../common/mod.ts";
 import {
@@ -112,7 +113,7 @@ export class StoreAdapter implements BrokerMessageStore {
   async putMessages(messages: MessageToStore[]): Promise<PutResult> {
     const first = messages[0];
     if (first === undefined) return { status: "MESSAGE_ILLEGAL", stored: [] };
-    const sizes: number[] = [];
+    const layouts: RecordLayout[] = [];
     let total = 0;
     for (const msg of messages) {
       if (msg.topic !== first.topic || msg.queueId !== first.queueId) {
@@ -121,16 +122,16 @@ export class StoreAdapter implements BrokerMessageStore {
       if (msg.properties.length > PROPERTIES_MAX_BYTES) {
         return { status: "PROPERTIES_SIZE_EXCEEDED", stored: [] };
       }
-      const size = storedRecordSize(msg);
-      if (size > this.#store.config.maxMessageSize) {
+      const layout = storedRecordLayout(msg);
+      if (layout.size > this.#store.config.maxMessageSize) {
         return { status: "MESSAGE_ILLEGAL", stored: [] };
       }
-      sizes.push(size);
-      total += size;
+      layouts.push(layout);
+      total += layout.size;
     }
     const records = new Uint8Array(total);
     let pos = 0;
-    for (const msg of messages) pos += encodeStoredMessage(msg, records, pos);
+    messages.forEach((msg, i) => pos += encodeStoredMessage(msg, records, pos, layouts[i]));
     const result = await this.#store.putMessage({
       topic: first.topic,
       queueId: first.queueId,
@@ -138,11 +139,13 @@ export class StoreAdapter implements BrokerMessageStore {
       waitStoreMsgOk: findProperty(first.properties, "WAIT") !== "false",
     });
     const stored: PutResult["stored"] = result.physicalOffsets.map((physicalOffset, i) => {
-      this.#noteEnd(physicalOffset, sizes[i] ?? 0);
+      const size = layouts[i]?.size ?? 0;
+      this.#noteEnd(physicalOffset, size);
       return {
         queueOffset: result.queueOffset + i,
         physicalOffset,
         storeTimestamp: result.storeTimestamp,
+        size,
       };
     });
     return { status: mapPutStatus(result.status), stored };

@@ -115,7 +115,8 @@ export function utf8Length(s: string): number {
   return length;
 }
 
-interface Layout {
+/** Field sizes of one stored record (`storedRecordLayout`), reusable by `encodeStoredMessage`. */
+export interface RecordLayout {
   magicCode: number;
   topicBytes: number;
   propertiesBytes: number;
@@ -124,7 +125,7 @@ interface Layout {
   size: number;
 }
 
-function layoutOf(msg: MessageToStore): Layout {
+function layoutOf(msg: MessageToStore): RecordLayout {
   const topicBytes = utf8Length(msg.topic);
   const propertiesBytes = utf8Length(msg.properties);
   const magicCode = msg.magicCode ??
@@ -154,6 +155,11 @@ export function storedRecordSize(msg: MessageToStore): number {
   return layoutOf(msg).size;
 }
 
+/** The layout of `msg`'s stored record (`size` is its bytes); throws as `encodeStoredMessage`. */
+export function storedRecordLayout(msg: MessageToStore): RecordLayout {
+  return layoutOf(msg);
+}
+
 /** Writes a JS number as a big-endian int64 (exact for safe integers). */
 function setInt64(view: DataView, pos: number, value: number): void {
   view.setInt32(pos, Math.floor(value / 4294967296));
@@ -174,14 +180,15 @@ function writeUtf8(s: string, target: Uint8Array, pos: number, length: number): 
  * Encodes `msg` as a stored record at `target[offset]` and returns the bytes
  * written. QUEUEOFFSET, PHYSICALOFFSET and STORETIMESTAMP are written from
  * the optional fields (0 when absent); `patchStoredRecord` sets them later.
+ * `layout` saves recomputing it when the caller already has `storedRecordLayout(msg)`.
  * Throws `RangeError` when the record does not fit or a length overflows.
  */
 export function encodeStoredMessage(
   msg: MessageToStore,
   target: Uint8Array,
   offset: number,
+  layout: RecordLayout = layoutOf(msg),
 ): number {
-  const layout = layoutOf(msg);
   if (offset < 0 || offset + layout.size > target.length) {
     throw new RangeError(`Cannot encode message: ${layout.size} bytes do not fit at ${offset}`);
   }

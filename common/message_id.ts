@@ -29,6 +29,12 @@ const HEX_PAIRS: readonly string[] = Array.from(
 );
 const TWO_POW_32 = 0x1_0000_0000;
 
+/** Upper-case hex of a uint32, 8 chars. */
+function hex32(n: number): string {
+  return (HEX_PAIRS[n >>> 24] as string) + HEX_PAIRS[(n >>> 16) & 255] +
+    HEX_PAIRS[(n >>> 8) & 255] + HEX_PAIRS[n & 255];
+}
+
 /** Upper-case hex of `bytes` (Java `UtilAll.bytes2string`). */
 export function bytesToHex(bytes: Uint8Array): string {
   let out = "";
@@ -51,17 +57,30 @@ export function hexToBytes(hex: string): Uint8Array {
  * port (4), commit-log offset (8), as 32 or 56 upper-case hex chars.
  */
 export function createOffsetMessageId(storeHost: SocketAddress, commitLogOffset: number): string {
+  if (Number.isSafeInteger(commitLogOffset) && commitLogOffset >= 0) {
+    // Hot path (one id per stored message): the host part is hex-encoded once per host.
+    return storeHostHex(storeHost) + hex32(Math.floor(commitLogOffset / TWO_POW_32)) +
+      hex32(commitLogOffset >>> 0);
+  }
   const ipLength = socketAddressByteLength(storeHost) - 4;
   const bytes = new Uint8Array(ipLength + 12);
   encodeSocketAddress(storeHost, bytes, 0);
-  const view = new DataView(bytes.buffer);
-  if (Number.isSafeInteger(commitLogOffset) && commitLogOffset >= 0) {
-    view.setUint32(ipLength + 4, Math.floor(commitLogOffset / TWO_POW_32));
-    view.setUint32(ipLength + 8, commitLogOffset >>> 0);
-  } else {
-    view.setBigInt64(ipLength + 4, BigInt(commitLogOffset));
-  }
+  new DataView(bytes.buffer).setBigInt64(ipLength + 4, BigInt(commitLogOffset));
   return bytesToHex(bytes);
+}
+
+let lastHost: SocketAddress = { host: "", port: -1 };
+let lastHostHex = "";
+
+/** Hex of the address bytes and port of `host` (the last one is remembered). */
+function storeHostHex(host: SocketAddress): string {
+  if (host.host !== lastHost.host || host.port !== lastHost.port) {
+    const bytes = new Uint8Array(socketAddressByteLength(host));
+    encodeSocketAddress(host, bytes, 0);
+    lastHostHex = bytesToHex(bytes);
+    lastHost = { host: host.host, port: host.port };
+  }
+  return lastHostHex;
 }
 
 /** What an offset message id holds. */
@@ -144,12 +163,10 @@ export class UniqueIdGenerator {
       this.#startMs = monthStart(now);
       this.#nextStartMs = monthStart(now, 1);
     }
-    const tail = new Uint8Array(6);
-    const view = new DataView(tail.buffer);
-    view.setUint32(0, (now - this.#startMs) >>> 0);
-    view.setUint16(4, this.#counter);
-    this.#counter = (this.#counter + 1) & 0xffff;
-    return this.#prefix + bytesToHex(tail);
+    const counter = this.#counter;
+    this.#counter = (counter + 1) & 0xffff;
+    return this.#prefix + hex32((now - this.#startMs) >>> 0) + HEX_PAIRS[counter >>> 8] +
+      HEX_PAIRS[counter & 255];
   }
 }
 

@@ -171,3 +171,14 @@ Deno.test("createOffsetMessageId() writes offsets up to 2^53 - 1 as a big-endian
     assert.equal(id.slice(16), BigInt(offset).toString(16).toUpperCase().padStart(16, "0"));
   }
 });
+
+Deno.test("createOffsetMessageId() follows a change of store host (the host hex is cached)", () => {
+  const a = { host: "10.0.0.7", port: 10911 };
+  const b = { host: "10.0.0.7", port: 10921 };
+  for (const host of [a, b, a, { ...b }]) {
+    assert.deepEqual(decodeOffsetMessageId(createOffsetMessageId(host, 77)), {
+      address: host,
+      offset: 77,
+    });
+  }
+});

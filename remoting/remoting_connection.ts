@@ -113,6 +113,7 @@ export class RemotingConnection {
   #lastActivityMs = performance.now();
   #busyAnswers = 0;
   #writer: Promise<void> | undefined;
+  #writeScheduled = false;
   #inFlight = 0;
   #closing = false;
   #resolveClosed!: () => void;
@@ -161,7 +162,7 @@ export class RemotingConnection {
   send(cmd: RemotingCommand): boolean {
     if (this.#closing) return false;
     this.#enqueue(encodeCommand(cmd));
-    this.#startWriting();
+    this.#scheduleWrite();
     return true;
   }
 
@@ -193,7 +194,7 @@ export class RemotingConnection {
       this.#pending.set(cmd.opaque, { resolve, reject, deadline, code: cmd.code, timeoutMs });
       if (deadline < this.#timerDeadline) this.#armTimeouts(deadline);
       this.#enqueue(bytes);
-      this.#startWriting();
+      this.#scheduleWrite();
     });
   }
 
@@ -362,7 +363,7 @@ export class RemotingConnection {
       else this.#answerError(request, failure.error);
     } finally {
       this.#inFlight--;
-      this.#startWriting();
+      this.#scheduleWrite();
     }
   }
 
@@ -429,6 +430,16 @@ export class RemotingConnection {
       this.#queuedBytes = 0;
       this.close();
     }
+  }
+
+  /** Writes after the queued microtasks: answers settling together leave in one write. */
+  #scheduleWrite(): void {
+    if (this.#writeScheduled || this.#writer !== undefined) return;
+    this.#writeScheduled = true;
+    queueMicrotask(() => {
+      this.#writeScheduled = false;
+      this.#startWriting();
+    });
   }
 
   #startWriting(): void {

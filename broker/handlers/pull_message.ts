@@ -91,6 +91,17 @@ export async function handlePullMessage(
   if (rejected !== undefined) return rejected;
   const sub = pickSubscription(rt, request, header);
   if ("response" in sub) return sub.response;
+  const hasSuspend = (header.sysFlag & FLAG_SUSPEND) !== 0;
+  if (
+    hasSuspend && ctx.mayHold && rt.holds.announcedEnd(header.topic, header.queueId) ===
+      header.queueOffset
+  ) {
+    // A consumer caught up with the queue's announced end: the store would answer "no new
+    // message" (OFFSET_OVERFLOW_ONE), so park at once and skip the store round trip. The
+    // re-run after a wake or the timeout reads the store as usual.
+    commitCarriedOffset(rt, ctx, header);
+    if (park(rt, ctx, header, sub.data)) return undefined;
+  }
   const maxCount = Math.max(
     1,
     Math.min(header.maxMsgNums, rt.settings.maxTransferCountOnMessageInMemory),
@@ -111,29 +122,9 @@ export async function handlePullMessage(
     if (kept.count === 0) result.status = "NO_MATCHED_MESSAGE";
   }
   const code = getStatusToPullCode(result.status, header.queueOffset);
-  const hasSuspend = (header.sysFlag & FLAG_SUSPEND) !== 0;
-  // A slave keeps the master's offsets (synchronised), not the ones pulls carry.
-  const storeOffset = rt.settings.brokerRole !== "SLAVE";
-  if (ctx.mayHold && storeOffset && (header.sysFlag & FLAG_COMMIT_OFFSET) !== 0) {
-    rt.offsets.commitOffset(
-      header.consumerGroup,
-      header.topic,
-      header.queueId,
-      header.commitOffset,
-    );
-  }
+  commitCarriedOffset(rt, ctx, header);
   if (code === ResponseCode.PULL_NOT_FOUND && hasSuspend && ctx.mayHold) {
-    const holdMs = rt.settings.longPollingEnable
-      ? Math.min(header.suspendTimeoutMillis, 25_000)
-      : rt.settings.shortPollingTimeMills;
-    const parked = rt.holds.hold({
-      topic: header.topic,
-      queueId: header.queueId,
-      offset: header.queueOffset,
-      matches: (tagsCode) => matchesTagsCode(sub.data, tagsCode),
-      wake: () => rt.replay(request, ctx.channel),
-    }, holdMs);
-    if (parked) return undefined;
+    if (park(rt, ctx, header, sub.data)) return undefined;
   }
   const extFields = offsetsHeader({
     next: result.nextBeginOffset,
@@ -154,6 +145,33 @@ export async function handlePullMessage(
     body,
     ...(ctx.mayHold ? {} : { serializeType: "JSON" as const }),
   });
+}
+
+/** Commits the offset a first-run pull carries (COMMIT_OFFSET bit; not on a slave). */
+function commitCarriedOffset(rt: BrokerRuntime, ctx: RequestContext, header: PullHeader): void {
+  // A slave keeps the master's offsets (synchronised), not the ones pulls carry.
+  if (!ctx.mayHold || rt.settings.brokerRole === "SLAVE") return;
+  if ((header.sysFlag & FLAG_COMMIT_OFFSET) === 0) return;
+  rt.offsets.commitOffset(header.consumerGroup, header.topic, header.queueId, header.commitOffset);
+}
+
+/** Parks the pull until a matching message arrives or its suspend time ends; false when full. */
+function park(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+  header: PullHeader,
+  data: SubscriptionData,
+): boolean {
+  const holdMs = rt.settings.longPollingEnable
+    ? Math.min(header.suspendTimeoutMillis, 25_000)
+    : rt.settings.shortPollingTimeMills;
+  return rt.holds.hold({
+    topic: header.topic,
+    queueId: header.queueId,
+    offset: header.queueOffset,
+    matches: (tagsCode) => matchesTagsCode(data, tagsCode),
+    wake: () => rt.replay(ctx.request, ctx.channel),
+  }, holdMs);
 }
 
 function checkPull(

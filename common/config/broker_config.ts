@@ -200,7 +200,7 @@ export const brokerConfigSchema = z.object({
   reviveQueueNum: intKey(8, 1),
   sendMessageThreadPoolNums: intKey(1, 1, 1024),
   pullMessageThreadPoolNums: intKey(16, 1, 1024),
-  // Not RocketMQ: number of store shards (one worker each); default min(max(1, cores), 8).
+  // Not RocketMQ: number of store shards (one worker each); default `defaultShardCount(cores)`.
   shardCount: intField(1, SHARD_COUNT_MAX).optional(),
   // Not RocketMQ: admin HTTP port; -1 = off (default), 0 = any free port.
   httpPort: intKey(-1, -1, 65535),
@@ -256,7 +256,7 @@ export type BrokerConfig = Omit<ParsedBrokerConfig, BrokerDerivedKey> & {
   storePathCommitLog: string;
   /** Epoch file (5.x controller mode); default `<storePathRootDir>/epochFileCheckpoint`. */
   storePathEpochFile: string;
-  /** Not RocketMQ: store shards; default `min(max(1, cores), 8)`. */
+  /** Not RocketMQ: store shards; default `defaultShardCount(cores)`. */
   shardCount: number;
   /** `plain_acl.yml`; default `<rocketmqHome>/conf/plain_acl.yml` (`conf/plain_acl.yml` without home). */
   plainAclFile: string;
@@ -286,11 +286,21 @@ export function resolveBrokerConfig(
     storePathRootDir: root,
     storePathCommitLog: parsed.storePathCommitLog ?? `${root}/commitlog`,
     storePathEpochFile: parsed.storePathEpochFile ?? `${root}/epochFileCheckpoint`,
-    shardCount: parsed.shardCount ?? Math.min(Math.max(1, machine.cores), 8),
+    shardCount: parsed.shardCount ?? defaultShardCount(machine.cores),
     plainAclFile: resolveAclFile(parsed.plainAclFile, parsed.rocketmqHome || null),
   };
   config.brokerId = resolveBrokerId(config, warnings);
   return { config, warnings };
+}
+
+/**
+ * Store shards for a machine with `cores` cores, as the store's own default (docs/store.md):
+ * the main thread (sockets, frames, handlers) keeps a core, so 1 shard up to 2 cores, else
+ * cores - 1, at most 8. On 2 vCPUs two shard workers cost a quarter more CPU per produced
+ * message than one (BENCHMARKS.md).
+ */
+export function defaultShardCount(cores: number): number {
+  return cores <= 2 ? 1 : Math.min(8, cores - 1);
 }
 
 /** Java: `${rocketmq.home.dir}/conf/plain_acl.yml`; a relative path is taken under home. */

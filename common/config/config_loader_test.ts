@@ -58,7 +58,7 @@ Deno.test("loadBrokerConfig() applies RocketMQ defaults when the file is empty",
   assert.equal(config.haMasterAddress, null);
   assert.equal(config.slaveReadEnable, false);
   assert.equal(config.haTransferBatchSize, 32_768);
-  assert.equal(config.shardCount, 2);
+  assert.equal(config.shardCount, 1); // 2 cores: one left to the main thread
   assert.equal(config.httpPort, -1);
   assert.equal(config.httpBindAddress, "127.0.0.1");
   assert.equal(config.messageDelayLevel.split(" ").length, 18);
@@ -154,9 +154,13 @@ Deno.test("loadBrokerConfig() rejects a slave with brokerId 0", () => {
   );
 });
 
-Deno.test("loadBrokerConfig() derives shardCount from cores, capped at 8", () => {
-  const many = loadBrokerConfig({ env: {}, machine: { ...machine, cores: 32 } });
-  assert.equal(many.config.shardCount, 8);
+Deno.test("loadBrokerConfig() derives shardCount from cores (one left to the main thread), capped at 8", () => {
+  const shards = (cores: number) =>
+    loadBrokerConfig({ env: {}, machine: { ...machine, cores } }).config.shardCount;
+  assert.equal(shards(32), 8);
+  assert.equal(shards(1), 1);
+  assert.equal(shards(2), 1);
+  assert.equal(shards(4), 3);
   assert.equal(broker("shardCount=3").config.shardCount, 3);
 });
 

@@ -79,6 +79,11 @@ export class TimerWheelStore {
   readonly #segmentEntries: number;
   /** Detached chain of the bucket being handed out, when a call stopped inside it. */
   #cursor: { bucket: number; next: number } | undefined;
+  /**
+   * True while the files hold the wheel, the log and `extra` as they are now (only
+   * `processedBucket` may be behind, which costs a walk over empty buckets after a restart).
+   */
+  #saved = false;
 
   private constructor(
     options: TimerWheelStoreOptions,
@@ -139,6 +144,7 @@ export class TimerWheelStore {
     const store = new TimerWheelStore(options, io, log, cp);
     if (cp !== fresh && wheel !== undefined) {
       store.#slots.set(new Float64Array(wheel.buffer, wheel.byteOffset, cp.slotCount));
+      store.#saved = true;
     }
     return store;
   }
@@ -193,6 +199,7 @@ export class TimerWheelStore {
     this.#log.write(index, this.#entry, this.#processedBucket);
     this.#logEntries++;
     this.#slots[slot] = index;
+    this.#saved = false;
   }
 
   #read(index: number): Required<TimerEntry> & { prev: number } {
@@ -221,6 +228,7 @@ export class TimerWheelStore {
         next = this.#slots[slot] ?? -1;
         this.#slots[slot] = -1;
       }
+      if (next >= 0) this.#saved = false;
       while (next >= 0 && due.length < max) {
         const entry = this.#read(next);
         next = entry.prev;
@@ -246,10 +254,14 @@ export class TimerWheelStore {
 
   /**
    * Saves the wheel, the log length, the processed bucket and `extra` (fsync + rename).
-   * Skipped (false) while a bucket is half handed out.
+   * Skipped (false) while a bucket is half handed out. When nothing but the processed bucket
+   * changed since the last checkpoint, nothing is written (true): the saved state replays
+   * to the same timers, and the broker calls this every second on its main thread, where
+   * three fdatasyncs stall every connection.
    */
   checkpoint(extra: number): boolean {
     if (this.#cursor !== undefined) return false;
+    if (this.#saved && extra === this.#extra) return true;
     let dead;
     if (this.#pending === 0) {
       this.#slots.fill(-1);
@@ -275,6 +287,7 @@ export class TimerWheelStore {
     );
     // Deleted only now: the checkpoint just written no longer refers to them.
     this.#log.remove(dead);
+    this.#saved = true;
     return true;
   }
 

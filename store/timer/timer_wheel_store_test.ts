@@ -13,6 +13,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { nodeFileIO } from "../file_io.ts";
 import { TIMER_ENTRY_BYTES, TimerWheelStore } from "./mod.ts";
 
 const P = 50;
@@ -187,6 +188,49 @@ Deno.test("TimerWheelStore.open() keeps the precision of an existing store", asy
     } finally {
       second.close();
     }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("TimerWheelStore.checkpoint() writes nothing when only empty buckets passed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "timer-wheel-" });
+  let syncs = 0;
+  const io = {
+    ...nodeFileIO,
+    syncData: (h: Parameters<typeof nodeFileIO.syncData>[0]) => {
+      syncs++;
+      nodeFileIO.syncData(h);
+    },
+  };
+  const at = (nowMs: number) =>
+    TimerWheelStore.open({ dir, precisionMs: P, windowMs: WINDOW, nowMs, io });
+  try {
+    const first = at(T0);
+    assert.equal(first.checkpoint(7), true); // a fresh store is saved once
+    const afterFirst = syncs;
+    assert.ok(afterFirst > 0);
+    assert.deepEqual(first.takeDue(T0 + 400, 10), []); // empty buckets only
+    assert.equal(first.checkpoint(7), true);
+    assert.equal(syncs, afterFirst);
+    first.add({ deliverMs: T0 + 600, physicalOffset: 5, size: 1 });
+    assert.equal(first.checkpoint(7), true); // an added timer is saved
+    const afterAdd = syncs;
+    assert.ok(afterAdd > afterFirst);
+    assert.equal(first.checkpoint(8), true); // so is a new caller number
+    assert.ok(syncs > afterAdd);
+    const afterExtra = syncs;
+    assert.equal(first.takeDue(T0 + 700, 10).length, 1);
+    assert.equal(first.checkpoint(8), true); // and a taken one
+    assert.ok(syncs > afterExtra);
+    first.close();
+
+    // Reopened: the saved state replays to the same (empty) set, from an older bucket.
+    const second = at(T0 + 900);
+    assert.equal(second.extra, 8);
+    assert.equal(second.pending, 0);
+    assert.deepEqual(second.takeDue(T0 + 2000, 10), []);
+    second.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
