@@ -6,13 +6,22 @@
  * once as soon as the master's address is known, then every 10 s. All four
  * requests go to the master's main port (Java sends GET_ALL_TOPIC_CONFIG to
  * its VIP port, which a free-port master does not make computable).
+ * With `accessKey`/`secretKey` set, every request is ACL-signed, so a master
+ * with `aclEnable` serves it.
  *
  * Runs on: main thread
  * @module
  */
 import { getLogger } from "../common/mod.ts";
-import { createRequest, type RemotingClient, RequestCode, ResponseCode } from "../remoting/mod.ts";
+import {
+  createRequest,
+  type RemotingClient,
+  type RemotingCommand,
+  RequestCode,
+  ResponseCode,
+} from "../remoting/mod.ts";
 import type { BrokerController } from "./broker_controller.ts";
+import { brokerCredentials, signIfConfigured } from "./broker_security.ts";
 import type { TopicConfig } from "./topic_config_manager.ts";
 import type { SubscriptionGroupConfig } from "./subscription_group_manager.ts";
 
@@ -66,8 +75,15 @@ export class SlaveSynchronizer {
     }
   }
 
+  /** Sends request `code` to the master, signed when the broker has credentials. */
+  #invoke(addr: string, code: number): Promise<RemotingCommand> {
+    const credentials = brokerCredentials(this.#controller.settings);
+    const request = signIfConfigured(createRequest(code), credentials);
+    return this.#client.invoke(addr, request, SYNC_TIMEOUT_MS);
+  }
+
   async #get(addr: string, code: number): Promise<unknown> {
-    const response = await this.#client.invoke(addr, createRequest(code), SYNC_TIMEOUT_MS);
+    const response = await this.#invoke(addr, code);
     if (response.code !== ResponseCode.SUCCESS || response.body === undefined) {
       throw new RangeError(`Master answered code ${response.code} to request ${code}`);
     }
@@ -110,11 +126,7 @@ export class SlaveSynchronizer {
   }
 
   async #syncDelayOffsets(addr: string): Promise<void> {
-    const response = await this.#client.invoke(
-      addr,
-      createRequest(RequestCode.GET_ALL_DELAY_OFFSET),
-      SYNC_TIMEOUT_MS,
-    );
+    const response = await this.#invoke(addr, RequestCode.GET_ALL_DELAY_OFFSET);
     if (response.code !== ResponseCode.SUCCESS || response.body === undefined) return;
     const dir = `${this.#controller.settings.storePathRootDir}/config`;
     await Deno.mkdir(dir, { recursive: true });
