@@ -128,6 +128,19 @@ export interface BrokerSettings {
   serverMaxInFlight: number;
   /** Not RocketMQ: bytes queued for a slow reader before it is disconnected. */
   serverMaxWriteBacklogBytes: number;
+  // Flow control (see send_flow_control.ts).
+  /** A send waiting longer in the send queue gets SYSTEM_BUSY [TIMEOUT_CLEAN_QUEUE], ms. */
+  waitTimeMillsInSendQueue: number;
+  /** A send running longer marks the store busy: queued sends get [PCBUSY_CLEAN_QUEUE], ms. */
+  osPageCacheBusyTimeOutMills: number;
+  /** The send-queue sweep on. */
+  brokerFastFailureEnable: boolean;
+  /** Most sends waiting; more get SYSTEM_BUSY [OVERLOAD]. */
+  sendThreadPoolQueueCapacity: number;
+  /** Not RocketMQ: sends running at once broker-wide. */
+  sendMessageMaxInFlight: number;
+  /** Not RocketMQ: most suspended long polls; more get SYSTEM_BUSY. */
+  maxSuspendedPulls: number;
   /** Not RocketMQ: bearer token of the admin HTTP API; null = none. */
   httpAuthToken: string | null;
   /** Not RocketMQ: `user:password` of the admin HTTP API; null = none. */
@@ -222,6 +235,12 @@ export function defaultBrokerSettings(): BrokerSettings {
     serverChannelMaxIdleTimeSeconds: 120,
     serverMaxConnections: 10_000,
     serverMaxInFlight: 1024,
+    waitTimeMillsInSendQueue: 200,
+    osPageCacheBusyTimeOutMills: 1000,
+    brokerFastFailureEnable: true,
+    sendThreadPoolQueueCapacity: 10_000,
+    sendMessageMaxInFlight: 1024,
+    maxSuspendedPulls: 100_000,
     serverMaxWriteBacklogBytes: 64 * 1024 * 1024,
     httpAuthToken: null,
     httpBasicAuth: null,

@@ -43,3 +43,19 @@ export const SERVER_LIMIT_FIELDS = {
   // Not RocketMQ: bytes queued for a client that stops reading before it is disconnected.
   serverMaxWriteBacklogBytes: intKey(64 * 1024 * 1024, 65_536),
 };
+
+/** Broker flow control: send queue (Java `BrokerFastFailure`) and long-poll bound. */
+export const FLOW_CONTROL_FIELDS = {
+  /** A send that waited longer in the send queue gets SYSTEM_BUSY `[TIMEOUT_CLEAN_QUEUE]`. */
+  waitTimeMillsInSendQueue: intKey(200, 1),
+  /** Store busy when a send runs longer: queued sends get SYSTEM_BUSY `[PCBUSY_CLEAN_QUEUE]`. */
+  osPageCacheBusyTimeOutMills: intKey(1000, 1),
+  /** The send-queue sweep that answers the two above. */
+  brokerFastFailureEnable: boolKey(true),
+  /** Most sends waiting for their turn; more get SYSTEM_BUSY `[OVERLOAD]`. */
+  sendThreadPoolQueueCapacity: intKey(10_000, 1),
+  // Not RocketMQ: sends running at once broker-wide (Java: send threads); more wait in the queue.
+  sendMessageMaxInFlight: intKey(1024, 1),
+  // Not RocketMQ: most pulls suspended (long polling) at once; more get SYSTEM_BUSY.
+  maxSuspendedPulls: intKey(100_000, 1),
+};

@@ -27,7 +27,7 @@ import {
   stringKey,
 } from "./_fields.ts";
 import { NETTY_CLIENT_FIELDS, NETTY_SERVER_FIELDS } from "./_netty_fields.ts";
-import { SERVER_LIMIT_FIELDS, TLS_FIELDS } from "./_security_fields.ts";
+import { FLOW_CONTROL_FIELDS, SERVER_LIMIT_FIELDS, TLS_FIELDS } from "./_security_fields.ts";
 import { parseNamesrvAddr } from "./namesrv_addr.ts";
 import { parseMessageDelayLevel } from "./delay_levels.ts";
 import type { MachineInfo } from "./machine_info.ts";
@@ -192,6 +192,7 @@ export const brokerConfigSchema = z.object({
   secretKey: stringField().optional(),
   ...TLS_FIELDS,
   ...SERVER_LIMIT_FIELDS,
+  ...FLOW_CONTROL_FIELDS,
   reviveQueueNum: intKey(8, 1),
   sendMessageThreadPoolNums: intKey(1, 1, 1024),
   pullMessageThreadPoolNums: intKey(16, 1, 1024),
