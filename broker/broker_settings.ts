@@ -113,7 +113,7 @@ export interface BrokerSettings {
   secretKey: string | null;
   /** TLS only on both remoting listeners, and TLS to name servers. */
   tlsEnable: boolean;
-  /** Java's test mode; ours still needs certificate files (see common/config). */
+  /** Java's test mode: without certificate files, serve a self-signed one (made with openssl). */
   tlsTestModeEnable: boolean;
   "tls.server.certPath": string | null;
   "tls.server.keyPath": string | null;

@@ -17,9 +17,10 @@ export const TLS_FIELDS = {
   /** TLS on the remoting port(s) (Java `tls.enable` / `tlsEnable`); ours is enforcing only. */
   tlsEnable: boolKey(false),
   /**
-   * Java: with no certificate the server makes a self-signed one and clients
-   * trust any. Ours: the server still needs `tls.server.certPath`/`keyPath`;
-   * clients trust `tls.client.trustCertPath` (or the system store).
+   * Java: the server serves a generated self-signed certificate and clients
+   * trust any. Ours: without `tls.server.certPath`/`keyPath` the server makes
+   * a self-signed one with openssl (given paths win); clients still verify,
+   * trusting `tls.client.trustCertPath` (or the system store).
    */
   tlsTestModeEnable: boolKey(true),
   /** PEM certificate chain of the remoting server. */
