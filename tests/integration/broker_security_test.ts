@@ -175,22 +175,25 @@ Deno.test({
 
 Deno.test({
   name:
-    "broker with tlsEnable and tlsTestModeEnable but no certificate files serves TLS with a self-signed certificate",
+    "name server and broker with tlsEnable and tlsTestModeEnable but no certificate files serve TLS with a self-signed certificate",
   ignore: !hasOpenssl(),
   fn: async () => {
+    const namesrv = await startNameServer({ tlsEnable: "true", tlsTestModeEnable: "true" });
     const broker = await startBrokerProcess({ tlsEnable: "true", tlsTestModeEnable: "true" });
     try {
-      const probe = await new Deno.Command("openssl", {
-        args: ["s_client", "-connect", `127.0.0.1:${broker.port}`, "-servername", "localhost"],
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const text = new TextDecoder().decode(probe.stdout);
-      assert.match(text, /-----BEGIN CERTIFICATE-----/);
-      assert.match(text, /subject=\s*CN\s*=\s*localhost/);
-      assert.match(text, /issuer=\s*CN\s*=\s*localhost/, "self-signed: issuer is the subject");
-      assert.match(broker.stderrText(), /tlsTestModeEnable: serving TLS with a generated/);
+      for (const server of [namesrv, broker]) {
+        const probe = await new Deno.Command("openssl", {
+          args: ["s_client", "-connect", `127.0.0.1:${server.port}`, "-servername", "localhost"],
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        const text = new TextDecoder().decode(probe.stdout);
+        assert.match(text, /-----BEGIN CERTIFICATE-----/);
+        assert.match(text, /subject=\s*CN\s*=\s*localhost/);
+        assert.match(text, /issuer=\s*CN\s*=\s*localhost/, "self-signed: issuer is the subject");
+        assert.match(server.stderrText(), /tlsTestModeEnable: serving TLS with a generated/);
+      }
       const plain = await WireClient.connect(broker.port);
       try {
         await plain.send(sendV2("tls_topic", "plain"));
@@ -201,6 +204,7 @@ Deno.test({
       }
     } finally {
       await broker.stop();
+      await namesrv.stop();
     }
   },
 });
