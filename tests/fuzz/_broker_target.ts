@@ -8,7 +8,8 @@
  * back and handed to the handler: only typed errors (`BrokerError`, and the
  * `SyntaxError` of an unparsable JSON body, which the dispatcher answers with
  * a remark) may escape; then `dispatchRequest` must answer every two-way
- * request (END_TRANSACTION excepted: one-way in Java, no answer). The broker runs on the in-memory store double with a manual
+ * request (END_TRANSACTION excepted: one-way in Java, no answer; and a pull that parked: one
+ * input in four may park, its timer and wake-up run until the next state rebuild). The broker runs on the in-memory store double with a manual
  * clock; its state is rebuilt every `STATE_INPUTS_MAX` inputs.
  *
  * Runs on: main thread
@@ -322,14 +323,16 @@ export function brokerTarget(corpus: SeedCorpus): FuzzTarget {
       return encodeCommand(cmd);
     },
     isExpected: (error) => error instanceof BrokerError || error instanceof SyntaxError,
-    run: async (input) => {
+    run: async (input, m) => {
       if (++inputs % STATE_INPUTS_MAX === 0) {
         closing.push(broker.shutdown());
         if (closing.length > 4) await closing.shift();
         broker = controller(`${dir}/${++generation}`);
       }
       const request = decodeFrame(input as Uint8Array);
-      const ctx = { request, channel: channel(1 + (inputs % 5)), mayHold: false };
+      // Now and then a pull may park (long polling); parked pulls are woken at the next rebuild.
+      const ctx = { request, channel: channel(1 + (inputs % 5)), mayHold: m.oneIn(4) };
+      const heldBefore = broker.holds.size;
       const handler = BROKER_HANDLERS.get(request.code);
       let thrown: unknown;
       try {
@@ -339,7 +342,8 @@ export function brokerTarget(corpus: SeedCorpus): FuzzTarget {
       }
       const response = await dispatchRequest(broker, ctx);
       // END_TRANSACTION is one-way from Java clients; like Java's processor it answers nothing.
-      const mayStaySilent = request.code === RequestCode.END_TRANSACTION;
+      const parked = ctx.mayHold && broker.holds.size > heldBefore;
+      const mayStaySilent = request.code === RequestCode.END_TRANSACTION || parked;
       if (response === undefined && (request.flag & 2) === 0 && !mayStaySilent) {
         throw new Error(`No response to two-way request code ${request.code}`);
       }
