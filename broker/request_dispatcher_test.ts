@@ -223,10 +223,17 @@ Deno.test("UPDATE_AND_CREATE_TOPIC and UPDATE_AND_CREATE_SUBSCRIPTIONGROUP refus
   for (const body of bad) {
     assert.equal((await group(body))?.code, ResponseCode.INVALID_PARAMETER, JSON.stringify(body));
   }
-  assert.equal(
-    (await call(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, undefined, "[1]"))?.code,
-    ResponseCode.INVALID_PARAMETER,
+  const notObject = await call(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, undefined, "[1]");
+  assert.equal(notObject?.code, ResponseCode.SYSTEM_ERROR);
+  assert.match(notObject?.remark ?? "", /not a JSON object/);
+  const nullBody = await call(RequestCode.LOCK_BATCH_MQ, undefined, "null");
+  assert.equal(nullBody?.code, ResponseCode.SYSTEM_ERROR, "a null body is answered, not a crash");
+  const badHeartbeat = await call(
+    RequestCode.HEART_BEAT,
+    undefined,
+    '{"consumerDataSet":[null,5,{"groupName":"g2","subscriptionDataSet":7}],"producerDataSet":3}',
   );
+  assert.equal(badHeartbeat?.code, ResponseCode.SUCCESS, badHeartbeat?.remark);
   assert.equal((await group({ groupName: "g1", retryQueueNums: 2 }))?.code, ResponseCode.SUCCESS);
   await cleanup();
 });

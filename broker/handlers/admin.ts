@@ -43,9 +43,6 @@ const GROUP_BOOLEAN_FIELDS = [
 
 /** Why a group body cannot be stored (a field of the wrong type or out of range), if so. */
 function groupBodyProblem(body: Partial<SubscriptionGroupConfig>): string | undefined {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return "The subscription group body is not a JSON object";
-  }
   if (body.retryQueueNums !== undefined) {
     const bad = queueNumsProblem("retryQueueNums", body.retryQueueNums);
     if (bad !== undefined) return bad;
