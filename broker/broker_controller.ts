@@ -11,12 +11,15 @@
 import { type Clock, getLogger, type SocketAddress, systemClock } from "../common/mod.ts";
 import {
   createRequest,
+  createResponse,
+  isOneway,
   type RemotingCommand,
   type RemotingConnection,
   RemotingServer,
   RequestCode,
+  ResponseCode,
 } from "../remoting/mod.ts";
-import type { BrokerRuntime } from "./broker_runtime.ts";
+import type { BrokerRuntime, RequestContext } from "./broker_runtime.ts";
 import { BrokerStats } from "./broker_stats.ts";
 import { type BrokerSettings, defaultBrokerSettings } from "./broker_settings.ts";
 import type { BrokerMessageStore } from "./message_store_port.ts";
@@ -38,11 +41,10 @@ import { SCHEDULE_TOPIC, TIMER_TOPIC } from "./message_transform.ts";
 import { TimerMessageService } from "./timer_message_service.ts";
 import { ConsumerFilterManager } from "./consumer_filter_manager.ts";
 import { BrokerAcl, type ListenerOptions, listenerOptions } from "./broker_security.ts";
+import { SEND_CODES, SendFlowControl, SendRefusal } from "./send_flow_control.ts";
 
 const log = getLogger("broker");
 
-/** Most pulls parked at once. */
-const HELD_PULLS_MAX = 100_000;
 /** Client expiry scan period (Java ClientHousekeepingService: 10 s). */
 const CLIENT_SCAN_INTERVAL_MS = 10_000;
 /** Producers without heartbeat are dropped after this (fixed in Java). */
@@ -67,7 +69,9 @@ export class BrokerController implements BrokerRuntime {
   readonly offsets: ConsumerOffsetManager;
   readonly consumers = new ConsumerManager<ClientChannel>();
   readonly producers = new ProducerManager<ClientChannel>();
-  readonly holds = new PullRequestHoldService({ maxHeld: HELD_PULLS_MAX });
+  readonly holds: PullRequestHoldService;
+  /** The send queue (flow control, Java `BrokerFastFailure`). */
+  readonly sendQueue: SendFlowControl;
   readonly stats: BrokerStats;
   readonly delayLevels: readonly number[];
   readonly schedule: ScheduleMessageService;
@@ -118,6 +122,15 @@ export class BrokerController implements BrokerRuntime {
       autoCreateSubscriptionGroup: this.settings.autoCreateSubscriptionGroup,
     });
     this.offsets = new ConsumerOffsetManager({ configDir });
+    this.holds = new PullRequestHoldService({ maxHeld: this.settings.maxSuspendedPulls });
+    this.sendQueue = new SendFlowControl({
+      maxRunning: this.settings.sendMessageMaxInFlight,
+      capacity: this.settings.sendThreadPoolQueueCapacity,
+      maxWaitMs: this.settings.waitTimeMillsInSendQueue,
+      busyAfterMs: this.settings.osPageCacheBusyTimeOutMills,
+      fastFailure: this.settings.brokerFastFailureEnable,
+      clock: this.clock,
+    });
     this.stats = new BrokerStats(this.clock.now(), () => this.clock.now());
     this.storeHost = { host: this.settings.brokerIP1, port: this.settings.listenPort };
     this.delayLevels = parseMessageDelayLevel(this.settings.messageDelayLevel) ??
@@ -245,7 +258,7 @@ export class BrokerController implements BrokerRuntime {
     if (refused !== undefined) return refused ?? undefined;
     this.#inFlight++;
     try {
-      return await dispatchRequest(this, {
+      return await this.dispatch({
         request,
         channel: this.#channel(conn),
         mayHold: !this.#stopped,
@@ -253,6 +266,15 @@ export class BrokerController implements BrokerRuntime {
     } finally {
       this.#inFlight--;
     }
+  }
+
+  /** Dispatches one request; sends go through the send queue (SYSTEM_BUSY when refused). */
+  async dispatch(ctx: RequestContext): Promise<RemotingCommand | undefined> {
+    if (!SEND_CODES.has(ctx.request.code)) return dispatchRequest(this, ctx);
+    const outcome = await this.sendQueue.run(() => dispatchRequest(this, ctx));
+    if (!(outcome instanceof SendRefusal)) return outcome;
+    if (isOneway(ctx.request)) return undefined;
+    return createResponse(ctx.request, ResponseCode.SYSTEM_BUSY, { remark: outcome.remark });
   }
 
   #connectionClosed(conn: RemotingConnection): void {
@@ -308,6 +330,7 @@ export class BrokerController implements BrokerRuntime {
     this.#stopped = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.holds.close();
+    this.sendQueue.close();
     this.#acl?.close();
     for (let i = 0; i < 200 && this.#inFlight > 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -18,6 +18,7 @@ import {
 import {
   createResponse,
   isOneway,
+  makeSelfSignedCertificate,
   type RemotingClientTlsOptions,
   type RemotingCommand,
   type RemotingServerOptions,
@@ -55,10 +56,14 @@ function serverTls(settings: BrokerSettings): RemotingServerOptions["tls"] {
   const certFile = settings["tls.server.certPath"];
   const keyFile = settings["tls.server.keyPath"];
   if (certFile === null || keyFile === null) {
-    throw new ConfigError(
-      "tlsEnable=true needs tls.server.certPath and tls.server.keyPath (PEM files); " +
-        "this broker does not make a self-signed certificate in tlsTestModeEnable",
-    );
+    if (!settings.tlsTestModeEnable) {
+      throw new ConfigError(
+        "tlsEnable=true with tlsTestModeEnable=false needs tls.server.certPath and " +
+          "tls.server.keyPath (PEM files)",
+      );
+    }
+    log.warn("tlsTestModeEnable: serving TLS with a generated self-signed certificate");
+    return { certFile: "", keyFile: "", ...makeSelfSignedCertificate() };
   }
   return { certFile, keyFile };
 }

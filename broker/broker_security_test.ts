@@ -18,7 +18,7 @@ import {
 
 const YML = "accounts:\n  - accessKey: ak\n    secretKey: sk\n    defaultTopicPerm: PUB\n";
 
-Deno.test("listenerOptions() maps limit keys and needs certificate files with tlsEnable", () => {
+Deno.test("listenerOptions() maps limit keys and needs certificate files with tlsEnable outside test mode", () => {
   const settings = {
     ...defaultBrokerSettings(),
     serverMaxInFlight: 3,
@@ -29,7 +29,10 @@ Deno.test("listenerOptions() maps limit keys and needs certificate files with tl
   assert.equal(options.idleTimeoutMs, 2000);
   assert.equal(options.maxConnections, 10_000);
   assert.equal(options.tls, undefined);
-  assert.throws(() => listenerOptions({ ...settings, tlsEnable: true }), ConfigError);
+  assert.throws(
+    () => listenerOptions({ ...settings, tlsEnable: true, tlsTestModeEnable: false }),
+    ConfigError,
+  );
   const tls = listenerOptions({
     ...settings,
     tlsEnable: true,

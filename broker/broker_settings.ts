@@ -115,7 +115,7 @@ export interface BrokerSettings {
   secretKey: string | null;
   /** TLS only on both remoting listeners, and TLS to name servers. */
   tlsEnable: boolean;
-  /** Java's test mode; ours still needs certificate files (see common/config). */
+  /** Java's test mode: without certificate files, serve a self-signed one (made with openssl). */
   tlsTestModeEnable: boolean;
   "tls.server.certPath": string | null;
   "tls.server.keyPath": string | null;
@@ -130,6 +130,19 @@ export interface BrokerSettings {
   serverMaxInFlight: number;
   /** Not RocketMQ: bytes queued for a slow reader before it is disconnected. */
   serverMaxWriteBacklogBytes: number;
+  // Flow control (see send_flow_control.ts).
+  /** A send waiting longer in the send queue gets SYSTEM_BUSY [TIMEOUT_CLEAN_QUEUE], ms. */
+  waitTimeMillsInSendQueue: number;
+  /** A send running longer marks the store busy: queued sends get [PCBUSY_CLEAN_QUEUE], ms. */
+  osPageCacheBusyTimeOutMills: number;
+  /** The send-queue sweep on. */
+  brokerFastFailureEnable: boolean;
+  /** Most sends waiting; more get SYSTEM_BUSY [OVERLOAD]. */
+  sendThreadPoolQueueCapacity: number;
+  /** Not RocketMQ: sends running at once broker-wide. */
+  sendMessageMaxInFlight: number;
+  /** Not RocketMQ: most suspended long polls; more get SYSTEM_BUSY. */
+  maxSuspendedPulls: number;
   /** Not RocketMQ: bearer token of the admin HTTP API; null = none. */
   httpAuthToken: string | null;
   /** Not RocketMQ: `user:password` of the admin HTTP API; null = none. */
@@ -225,6 +238,12 @@ export function defaultBrokerSettings(): BrokerSettings {
     serverChannelMaxIdleTimeSeconds: 120,
     serverMaxConnections: 10_000,
     serverMaxInFlight: 1024,
+    waitTimeMillsInSendQueue: 200,
+    osPageCacheBusyTimeOutMills: 1000,
+    brokerFastFailureEnable: true,
+    sendThreadPoolQueueCapacity: 10_000,
+    sendMessageMaxInFlight: 1024,
+    maxSuspendedPulls: 100_000,
     serverMaxWriteBacklogBytes: 64 * 1024 * 1024,
     httpAuthToken: null,
     httpBasicAuth: null,

@@ -3,7 +3,9 @@
  * SUSPEND flag is parked per `(topic, queueId)` until a matching message arrives or the
  * client's suspend timeout passes; the broker then re-runs it once without the right to
  * suspend again. Each parked pull has its own timer, so it is answered within milliseconds of
- * either event. The number of parked pulls is bounded.
+ * either event. The number of parked pulls is bounded (`maxSuspendedPulls`): beyond it `hold`
+ * refuses, `full` is true (the pull handler answers SYSTEM_BUSY) and a warning is logged at
+ * most once a second with the number refused so far.
  *
  * The service also remembers the newest queue offset each queue has announced. A pull that
  * read the store just before a message arrived (the store answers a read and announces the
@@ -13,6 +15,11 @@
  * Runs on: main thread
  * @module
  */
+
+import { getLogger } from "../common/mod.ts";
+
+const log = getLogger("broker");
+const REFUSAL_LOG_INTERVAL_MS = 1000;
 
 /** Why a parked pull is re-run. */
 export type WakeReason = "arrived" | "timeout" | "shutdown";
@@ -49,6 +56,8 @@ export class PullRequestHoldService {
   readonly #maxHeld: number;
   #count = 0;
   #closed = false;
+  #refused = 0;
+  #lastRefusalLog = -Infinity;
 
   /** Creates an empty service. */
   constructor(options: PullRequestHoldServiceOptions) {
@@ -69,9 +78,31 @@ export class PullRequestHoldService {
     return this.#announcedMax.get(`${topic}@${queueId}`);
   }
 
+  /** True when no further pull can be parked. */
+  get full(): boolean {
+    return this.#count >= this.#maxHeld;
+  }
+
+  /** Pulls refused because the service was full. */
+  get refused(): number {
+    return this.#refused;
+  }
+
   /** Parks `request` for `holdMs`; returns false (not parked) when full or closed. */
   hold(request: HeldPullRequest, holdMs: number): boolean {
-    if (this.#closed || this.#count >= this.#maxHeld) return false;
+    if (this.#closed) return false;
+    if (this.full) {
+      this.#refused++;
+      const now = performance.now();
+      if (now - this.#lastRefusalLog >= REFUSAL_LOG_INTERVAL_MS) {
+        this.#lastRefusalLog = now;
+        log.warn("Pull not suspended: too many suspended pulls, answered SYSTEM_BUSY", {
+          maxSuspendedPulls: this.#maxHeld,
+          refusedSoFar: this.#refused,
+        });
+      }
+      return false;
+    }
     const key = `${request.topic}@${request.queueId}`;
     if ((this.#announcedMax.get(key) ?? 0) > request.offset) {
       // A message at or past the pull's offset was announced before the pull could park.

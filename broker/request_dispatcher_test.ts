@@ -194,3 +194,46 @@ Deno.test("dispatchRequest() notifies the group's consumers when membership chan
   assert.deepEqual(JSON.parse(new TextDecoder().decode(list?.body)), { consumerIdList: ["c1"] });
   await cleanup();
 });
+
+Deno.test("UPDATE_AND_CREATE_TOPIC and UPDATE_AND_CREATE_SUBSCRIPTIONGROUP refuse queue counts and field types that would hang or confuse the broker", async () => {
+  const { broker, call, cleanup } = setup();
+  const topic = (read: string, write: string) =>
+    call(RequestCode.UPDATE_AND_CREATE_TOPIC, {
+      topic: "huge",
+      defaultTopic: "TBW102",
+      readQueueNums: read,
+      writeQueueNums: write,
+      perm: "6",
+    });
+  for (const [read, write] of [["2147483647", "4"], ["4", "-1"], ["4097", "4097"]]) {
+    const answer = await topic(read as string, write as string);
+    assert.equal(answer?.code, ResponseCode.INVALID_PARAMETER, `${read}/${write}`);
+    assert.match(answer?.remark ?? "", /QueueNums must be an integer from 0 to 4096/);
+  }
+  assert.equal(broker.topics.get("huge"), undefined);
+  assert.equal((await topic("4096", "8"))?.code, ResponseCode.SUCCESS);
+  const group = (body: Record<string, unknown>) =>
+    call(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, undefined, JSON.stringify(body));
+  const bad = [
+    { groupName: "g1", retryQueueNums: 1_000_000_000 },
+    { groupName: "g1", retryQueueNums: "3" },
+    { groupName: "g1", retryMaxTimes: 1.5 },
+    { groupName: "g1", consumeEnable: "yes" },
+  ];
+  for (const body of bad) {
+    assert.equal((await group(body))?.code, ResponseCode.INVALID_PARAMETER, JSON.stringify(body));
+  }
+  const notObject = await call(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, undefined, "[1]");
+  assert.equal(notObject?.code, ResponseCode.SYSTEM_ERROR);
+  assert.match(notObject?.remark ?? "", /not a JSON object/);
+  const nullBody = await call(RequestCode.LOCK_BATCH_MQ, undefined, "null");
+  assert.equal(nullBody?.code, ResponseCode.SYSTEM_ERROR, "a null body is answered, not a crash");
+  const badHeartbeat = await call(
+    RequestCode.HEART_BEAT,
+    undefined,
+    '{"consumerDataSet":[null,5,{"groupName":"g2","subscriptionDataSet":7}],"producerDataSet":3}',
+  );
+  assert.equal(badHeartbeat?.code, ResponseCode.SUCCESS, badHeartbeat?.remark);
+  assert.equal((await group({ groupName: "g1", retryQueueNums: 2 }))?.code, ResponseCode.SUCCESS);
+  await cleanup();
+});

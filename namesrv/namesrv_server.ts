@@ -12,6 +12,7 @@
 import type { NamesrvConfig } from "../common/config/mod.ts";
 import { type Clock, ConfigError, getLogger, systemClock } from "../common/mod.ts";
 import {
+  makeSelfSignedCertificate,
   type RemotingCommand,
   type RemotingConnection,
   RemotingServer,
@@ -19,6 +20,8 @@ import {
 } from "../remoting/mod.ts";
 import { NamesrvRequestProcessor } from "./namesrv_request_processor.ts";
 import { NamesrvState } from "./namesrv_state.ts";
+
+const log = getLogger("namesrv");
 
 /** Options of `NamesrvServer`. */
 export interface NamesrvServerOptions {
@@ -34,9 +37,14 @@ function serverTls(config: NamesrvConfig): RemotingServerOptions["tls"] {
   const certFile = config["tls.server.certPath"];
   const keyFile = config["tls.server.keyPath"];
   if (certFile === undefined || keyFile === undefined) {
-    throw new ConfigError(
-      "tlsEnable=true needs tls.server.certPath and tls.server.keyPath (PEM files)",
-    );
+    if (!config.tlsTestModeEnable) {
+      throw new ConfigError(
+        "tlsEnable=true with tlsTestModeEnable=false needs tls.server.certPath and " +
+          "tls.server.keyPath (PEM files)",
+      );
+    }
+    log.warn("tlsTestModeEnable: serving TLS with a generated self-signed certificate");
+    return { certFile: "", keyFile: "", ...makeSelfSignedCertificate() };
   }
   return { certFile, keyFile };
 }

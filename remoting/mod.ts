@@ -65,5 +65,7 @@ export { OVERLOAD_REMARK } from "./remoting_connection.ts";
 export type { RemotingConnectionOptions, RemotingHandler } from "./remoting_connection.ts";
 export { RemotingServer } from "./remoting_server.ts";
 export type { RemotingServerOptions, RemotingServerTlsOptions } from "./remoting_server.ts";
+export { makeSelfSignedCertificate } from "./self_signed_certificate.ts";
+export type { SelfSignedCertificate } from "./self_signed_certificate.ts";
 export { parseAddress, RemotingClient } from "./remoting_client.ts";
 export type { RemotingClientOptions, RemotingClientTlsOptions } from "./remoting_client.ts";

@@ -16,10 +16,14 @@ import type { RemotingHandler } from "./remoting_connection.ts";
 
 /** TLS settings of a `RemotingServer` (RocketMQ `tls.server.certPath` / `tls.server.keyPath`). */
 export interface RemotingServerTlsOptions {
-  /** PEM certificate chain file. */
+  /** PEM certificate chain file (ignored when `cert` is given). */
   certFile: string;
-  /** PEM private key file. */
+  /** PEM private key file (ignored when `key` is given). */
   keyFile: string;
+  /** PEM certificate chain text (a generated test-mode certificate). */
+  cert?: string | undefined;
+  /** PEM private key text. */
+  key?: string | undefined;
 }
 
 /** Options of `RemotingServer`. */
@@ -93,8 +97,8 @@ export class RemotingServer {
       .listenTls({
         hostname,
         port,
-        cert: await Deno.readTextFile(tls.certFile),
-        key: await Deno.readTextFile(tls.keyFile),
+        cert: tls.cert ?? await Deno.readTextFile(tls.certFile),
+        key: tls.key ?? await Deno.readTextFile(tls.keyFile),
       });
     this.#listener = listener;
     this.#port = (listener.addr as Deno.NetAddr).port;

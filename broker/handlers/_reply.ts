@@ -33,10 +33,25 @@ export function textBody(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-/** Parses a JSON request body (throws SyntaxError, mapped to SYSTEM_ERROR with a remark). */
+/**
+ * Parses a JSON request body that must be an object (throws SyntaxError, mapped to SYSTEM_ERROR
+ * with a remark, as Java's NullPointerException on a `null` body is).
+ */
 export function parseJsonBody<T>(request: RemotingCommand): T {
   if (request.body === undefined || request.body.length === 0) {
     throw new SyntaxError("request body is empty");
   }
-  return JSON.parse(new TextDecoder().decode(request.body)) as T;
+  const value: unknown = JSON.parse(new TextDecoder().decode(request.body));
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new SyntaxError("request body is not a JSON object");
+  }
+  return value as T;
+}
+
+/** The object elements of `value` when it is an array; anything else gives none. */
+export function objectsIn<T extends object>(value: unknown): Partial<T>[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((v): v is Partial<T> =>
+    typeof v === "object" && v !== null && !Array.isArray(v)
+  );
 }

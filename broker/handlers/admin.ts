@@ -18,6 +18,46 @@ import {
 import { checkTopicName } from "./send_message.ts";
 import { fail, jsonBody, ok, parseJsonBody, textBody } from "./_reply.ts";
 
+/**
+ * Most queues a topic (or a group's retry topic) may have. Not RocketMQ (4.9.4 takes any int):
+ * stats and consume-stats walk every queue, so 2^31 queues would hang the broker.
+ */
+export const QUEUE_NUMS_MAX = 4096;
+
+function queueNumsProblem(name: string, value: unknown): string | undefined {
+  if (
+    typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= QUEUE_NUMS_MAX
+  ) {
+    return undefined;
+  }
+  return `${name} must be an integer from 0 to ${QUEUE_NUMS_MAX}, got ${String(value)}`;
+}
+
+const GROUP_NUMBER_FIELDS = ["brokerId", "retryMaxTimes", "whichBrokerWhenConsumeSlowly"] as const;
+const GROUP_BOOLEAN_FIELDS = [
+  "consumeBroadcastEnable",
+  "consumeEnable",
+  "consumeFromMinEnable",
+  "notifyConsumerIdsChangedEnable",
+] as const;
+
+/** Why a group body cannot be stored (a field of the wrong type or out of range), if so. */
+function groupBodyProblem(body: Partial<SubscriptionGroupConfig>): string | undefined {
+  if (body.retryQueueNums !== undefined) {
+    const bad = queueNumsProblem("retryQueueNums", body.retryQueueNums);
+    if (bad !== undefined) return bad;
+  }
+  for (const key of GROUP_NUMBER_FIELDS) {
+    const value = body[key];
+    if (value !== undefined && !Number.isSafeInteger(value)) return `${key} must be an integer`;
+  }
+  for (const key of GROUP_BOOLEAN_FIELDS) {
+    const value = body[key];
+    if (value !== undefined && typeof value !== "boolean") return `${key} must be true or false`;
+  }
+  return undefined;
+}
+
 /** UPDATE_AND_CREATE_TOPIC: creates or updates a topic and re-registers. */
 export function handleUpdateAndCreateTopic(
   rt: BrokerRuntime,
@@ -35,9 +75,14 @@ export function handleUpdateAndCreateTopic(
     );
   }
   const filter = h.optString("topicFilterType") ?? "SINGLE_TAG";
+  const readQueueNums = h.int("readQueueNums");
+  const writeQueueNums = h.int("writeQueueNums");
+  const badNums = queueNumsProblem("readQueueNums", readQueueNums) ??
+    queueNumsProblem("writeQueueNums", writeQueueNums);
+  if (badNums !== undefined) return fail(ctx.request, ResponseCode.INVALID_PARAMETER, badNums);
   rt.topics.upsert(makeTopicConfig(topic, {
-    readQueueNums: h.int("readQueueNums"),
-    writeQueueNums: h.int("writeQueueNums"),
+    readQueueNums,
+    writeQueueNums,
     perm: h.int("perm"),
     topicFilterType: filter === "MULTI_TAG" ? "MULTI_TAG" : "SINGLE_TAG",
     topicSysFlag: h.optInt("topicSysFlag", 0),
@@ -81,6 +126,8 @@ export function handleUpdateSubscriptionGroup(
   ctx: RequestContext,
 ): RemotingCommand {
   const body = parseJsonBody<Partial<SubscriptionGroupConfig>>(ctx.request);
+  const bad = groupBodyProblem(body);
+  if (bad !== undefined) return fail(ctx.request, ResponseCode.INVALID_PARAMETER, bad);
   const name = String(body.groupName ?? "");
   if (name === "") {
     return fail(ctx.request, ResponseCode.INVALID_PARAMETER, "The group name is blank");

@@ -11,7 +11,7 @@ import { RequestHeader } from "../request_header.ts";
 import { PERM_READ, PERM_WRITE } from "../topic_config_manager.ts";
 import type { SubscriptionData } from "../consumer_manager.ts";
 import { buildSubscriptionData } from "../message_filter.ts";
-import { fail, jsonBody, ok, parseJsonBody } from "./_reply.ts";
+import { fail, jsonBody, objectsIn, ok, parseJsonBody } from "./_reply.ts";
 import { getLogger } from "../../common/mod.ts";
 
 const log = getLogger("broker");
@@ -48,7 +48,8 @@ export async function handleHeartbeat(
     remoteAddress: channel.remoteAddress,
     lastUpdateMs: now,
   };
-  for (const data of (body.consumerDataSet ?? []).slice(0, HEARTBEAT_GROUPS_MAX)) {
+  type ConsumerData = NonNullable<HeartbeatBody["consumerDataSet"]>[number];
+  for (const data of objectsIn<ConsumerData>(body.consumerDataSet).slice(0, HEARTBEAT_GROUPS_MAX)) {
     const group = String(data.groupName ?? "");
     if (group === "") continue;
     const config = rt.groups.findOrCreate(group);
@@ -60,7 +61,8 @@ export async function handleHeartbeat(
       // of its group change, so its rebalance finds the retry queue's route at once.
       await rt.topicsRegistered();
     }
-    const subscriptions = (data.subscriptionDataSet ?? []).map((s) => normalizeSubscription(s));
+    const subscriptions = objectsIn<SubscriptionData>(data.subscriptionDataSet)
+      .map((s) => normalizeSubscription(s));
     registerSqlFilters(rt, group, subscriptions);
     const changed = rt.consumers.register(group, client, {
       consumeType: String(data.consumeType ?? "CONSUME_PASSIVELY"),
@@ -72,7 +74,8 @@ export async function handleHeartbeat(
       rt.notifyConsumerIdsChanged(group);
     }
   }
-  for (const data of (body.producerDataSet ?? []).slice(0, HEARTBEAT_GROUPS_MAX)) {
+  type ProducerData = { groupName?: string };
+  for (const data of objectsIn<ProducerData>(body.producerDataSet).slice(0, HEARTBEAT_GROUPS_MAX)) {
     const group = String(data.groupName ?? "");
     if (group !== "") rt.producers.register(group, client);
   }
@@ -126,8 +129,9 @@ export function handleCheckClientConfig(rt: BrokerRuntime, ctx: RequestContext):
 
 function normalizeSubscription(raw: Partial<SubscriptionData>): SubscriptionData {
   const topic = String(raw.topic ?? "");
-  const built = buildSubscriptionData(topic, raw.subString, {
-    expressionType: raw.expressionType ?? "TAG",
+  const subString = typeof raw.subString === "string" ? raw.subString : undefined;
+  const built = buildSubscriptionData(topic, subString, {
+    expressionType: typeof raw.expressionType === "string" ? raw.expressionType : "TAG",
     subVersion: Number(raw.subVersion ?? 0),
   });
   if (Array.isArray(raw.codeSet) && Array.isArray(raw.tagsSet)) {

@@ -23,6 +23,9 @@ import type { SqlFilter } from "../../common/filter/mod.ts";
 const FLAG_COMMIT_OFFSET = 0x1;
 const FLAG_SUSPEND = 0x2;
 const FLAG_SUBSCRIPTION = 0x4;
+/** Remark of the SYSTEM_BUSY answer to a pull that could not be suspended (bound reached). */
+export const SUSPEND_FULL_REMARK =
+  "[OVERLOAD]too many suspended pulls (maxSuspendedPulls), start flow control for a while";
 
 interface PullHeader {
   consumerGroup: string;
@@ -125,6 +128,9 @@ export async function handlePullMessage(
   commitCarriedOffset(rt, ctx, header);
   if (code === ResponseCode.PULL_NOT_FOUND && hasSuspend && ctx.mayHold) {
     if (park(rt, ctx, header, sub.data)) return undefined;
+    if (rt.holds.full) {
+      return createResponse(request, ResponseCode.SYSTEM_BUSY, { remark: SUSPEND_FULL_REMARK });
+    }
   }
   const extFields = offsetsHeader({
     next: result.nextBeginOffset,

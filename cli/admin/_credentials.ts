@@ -71,3 +71,32 @@ export function resolveCredentials(
     ) ??
     fromToolsYml(env("ROCKETMQ_HOME"), options.readFile ?? readOptionalFile);
 }
+
+/** Flags every command accepts for TLS (Java mqadmin: `-Dtls.enable`, `tls.client.trustCertPath`). */
+export const TLS_OPTIONS = {
+  tls: { type: "boolean", description: "Connect with TLS (or ROCKETMQ_TLS_ENABLE=true)" },
+  tlsTrustCertPath: {
+    description: "PEM certificate(s) to trust besides the system roots, with --tls " +
+      "(or ROCKETMQ_TLS_TRUST_CERT_PATH)",
+  },
+} as const;
+
+/** TLS of mqadmin's connections, or `undefined` for plain TCP; throws `UsageError` on a bad file. */
+export function resolveTls(
+  values: OptionValues,
+  options: {
+    env?: ((name: string) => string | undefined) | undefined;
+    readFile?: ((path: string) => string | undefined) | undefined;
+  } = {},
+): { caCerts?: string[] } | undefined {
+  const env = options.env ?? (() => undefined);
+  const enabled = values.tls === true || env("ROCKETMQ_TLS_ENABLE") === "true";
+  if (!enabled) return undefined;
+  const path = typeof values.tlsTrustCertPath === "string"
+    ? values.tlsTrustCertPath
+    : env("ROCKETMQ_TLS_TRUST_CERT_PATH");
+  if (path === undefined || path === "") return {};
+  const text = (options.readFile ?? readOptionalFile)(path);
+  if (text === undefined) throw new UsageError(`Cannot read --tlsTrustCertPath file "${path}"`);
+  return { caCerts: [text] };
+}

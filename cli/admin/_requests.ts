@@ -86,12 +86,17 @@ export class AdminRequests {
   readonly #credentials: SessionCredentials | undefined;
 
   /** Creates the requester; connections open on first use. Requests are signed with `credentials`. */
-  constructor(options: { timeoutMs: number; credentials?: SessionCredentials | undefined }) {
+  constructor(options: {
+    timeoutMs: number;
+    credentials?: SessionCredentials | undefined;
+    tls?: { caCerts?: string[] } | undefined;
+  }) {
     this.#timeoutMs = options.timeoutMs;
     this.#credentials = options.credentials;
     this.#client = new RemotingClient({
       connectTimeoutMs: options.timeoutMs,
       requestTimeoutMs: options.timeoutMs,
+      tls: options.tls,
     });
   }
 

@@ -14,7 +14,7 @@ import { intOption } from "./_command.ts";
 import { AdminRequests } from "./_requests.ts";
 import { ADMIN_COMMANDS } from "./commands.ts";
 import type { SessionCredentials } from "../../common/acl/mod.ts";
-import { CREDENTIAL_OPTIONS, resolveCredentials } from "./_credentials.ts";
+import { CREDENTIAL_OPTIONS, resolveCredentials, resolveTls, TLS_OPTIONS } from "./_credentials.ts";
 
 /** Options every command accepts. */
 const COMMON_OPTIONS = {
@@ -24,6 +24,7 @@ const COMMON_OPTIONS = {
   },
   timeoutMs: { description: "Time allowed per request in ms (default 3000)" },
   ...CREDENTIAL_OPTIONS,
+  ...TLS_OPTIONS,
   help: { short: "h", type: "boolean", description: "Print help" },
 } as const;
 
@@ -102,18 +103,24 @@ class Context implements AdminContext {
   readonly namesrvAddr: string;
   readonly timeoutMs: number;
   readonly #credentials: SessionCredentials | undefined;
+  readonly #tls: { caCerts?: string[] } | undefined;
   #admin: AdminClient | undefined;
   #requests: AdminRequests | undefined;
 
   constructor(
     io: AdminIo,
     namesrvAddr: string,
-    options: { timeoutMs: number; credentials: SessionCredentials | undefined },
+    options: {
+      timeoutMs: number;
+      credentials: SessionCredentials | undefined;
+      tls: { caCerts?: string[] } | undefined;
+    },
   ) {
     this.io = io;
     this.namesrvAddr = namesrvAddr;
     this.timeoutMs = options.timeoutMs;
     this.#credentials = options.credentials;
+    this.#tls = options.tls;
   }
 
   async admin(): Promise<AdminClient> {
@@ -126,6 +133,7 @@ class Context implements AdminContext {
         instanceName: "mqadmin",
         requestTimeoutMs: this.timeoutMs,
         ...(this.#credentials === undefined ? {} : { credentials: this.#credentials }),
+        ...(this.#tls === undefined ? {} : { tls: this.#tls }),
       });
       await this.#admin.start();
     }
@@ -136,6 +144,7 @@ class Context implements AdminContext {
     this.#requests ??= new AdminRequests({
       timeoutMs: this.timeoutMs,
       credentials: this.#credentials,
+      tls: this.#tls,
     });
     return this.#requests;
   }
@@ -209,7 +218,8 @@ export async function runMqadmin(
       : options.env?.("NAMESRV_ADDR") ?? "";
     const timeoutMs = intOption(values, "timeoutMs", { fallback: 3000, min: 1, max: 600_000 });
     const credentials = resolveCredentials(values, { env: options.env });
-    ctx = new Context(io, namesrv, { timeoutMs, credentials });
+    const tls = resolveTls(values, { env: options.env });
+    ctx = new Context(io, namesrv, { timeoutMs, credentials, tls });
     return await command.run(ctx, values);
   } catch (error) {
     const code = exitCodeFor(error);

@@ -1,9 +1,12 @@
 /**
- * Goal: the command line is checked before anything is sent. Method: run `runMqadmin` in
- * process with captured output and no server; every case fails or succeeds without a socket.
+ * Goal: the command line is checked before anything is sent, and `--tls` reaches a TLS name
+ * server. Method: run `runMqadmin` in process with captured output; no server except an
+ * in-process TLS server standing in for the name server (certificate made with openssl) for the
+ * TLS case.
  */
 import assert from "node:assert/strict";
 import { ADMIN_COMMANDS, runMqadmin } from "./mod.ts";
+import { createResponse, makeSelfSignedCertificate, RemotingServer } from "../../remoting/mod.ts";
 
 async function run(args: string[], env: Record<string, string> = {}) {
   const out: string[] = [];
@@ -96,4 +99,59 @@ Deno.test("runMqadmin() exits 1 and names the name server when it refuses connec
   const r = await run(["topicList"], { NAMESRV_ADDR: `127.0.0.1:${port}` });
   assert.equal(r.code, 1);
   assert.match(r.err, new RegExp(`name server 127\\.0\\.0\\.1:${port} is unreachable`));
+});
+
+function hasOpenssl(): boolean {
+  try {
+    return new Deno.Command("openssl", { args: ["version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name: "runMqadmin() talks TLS to a TLS name server with --tls and --tlsTrustCertPath",
+  ignore: !hasOpenssl(),
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "mqadmin-tls-" });
+    const { cert, key } = makeSelfSignedCertificate();
+    await Deno.writeTextFile(`${dir}/cert.pem`, cert);
+    await Deno.writeTextFile(`${dir}/key.pem`, key);
+    // A TLS name-server stand-in: every request gets SUCCESS with a one-topic list.
+    const namesrv = new RemotingServer({
+      hostname: "127.0.0.1",
+      port: 0,
+      tls: { certFile: `${dir}/cert.pem`, keyFile: `${dir}/key.pem` },
+      handler: (cmd) =>
+        Promise.resolve(createResponse(cmd, 0, {
+          body: new TextEncoder().encode('{"topicList":["tls_topic"]}'),
+        })),
+    });
+    await namesrv.start();
+    try {
+      const addr = `127.0.0.1:${namesrv.port}`;
+      const secure = await run(["topicList", "--tls", "--tlsTrustCertPath", `${dir}/cert.pem`], {
+        NAMESRV_ADDR: addr,
+      });
+      assert.equal(secure.code, 0, secure.err);
+      assert.match(secure.out, /tls_topic/);
+      const viaEnv = await run(["topicList"], {
+        NAMESRV_ADDR: addr,
+        ROCKETMQ_TLS_ENABLE: "true",
+        ROCKETMQ_TLS_TRUST_CERT_PATH: `${dir}/cert.pem`,
+      });
+      assert.equal(viaEnv.code, 0, viaEnv.err);
+      const plain = await run(["topicList", "--timeoutMs", "1000"], { NAMESRV_ADDR: addr });
+      assert.equal(plain.code, 1, "plain TCP to a TLS port fails");
+      const missing = await run(["topicList", "--tls", "--tlsTrustCertPath", `${dir}/nope.pem`], {
+        NAMESRV_ADDR: addr,
+      });
+      assert.equal(missing.code, 2);
+      assert.match(missing.err, /Cannot read --tlsTrustCertPath file/);
+    } finally {
+      await namesrv.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

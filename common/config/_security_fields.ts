@@ -17,9 +17,10 @@ export const TLS_FIELDS = {
   /** TLS on the remoting port(s) (Java `tls.enable` / `tlsEnable`); ours is enforcing only. */
   tlsEnable: boolKey(false),
   /**
-   * Java: with no certificate the server makes a self-signed one and clients
-   * trust any. Ours: the server still needs `tls.server.certPath`/`keyPath`;
-   * clients trust `tls.client.trustCertPath` (or the system store).
+   * Java: the server serves a generated self-signed certificate and clients
+   * trust any. Ours: without `tls.server.certPath`/`keyPath` the server makes
+   * a self-signed one with openssl (given paths win); clients still verify,
+   * trusting `tls.client.trustCertPath` (or the system store).
    */
   tlsTestModeEnable: boolKey(true),
   /** PEM certificate chain of the remoting server. */
@@ -42,4 +43,20 @@ export const SERVER_LIMIT_FIELDS = {
   serverMaxInFlight: intKey(1024, 1),
   // Not RocketMQ: bytes queued for a client that stops reading before it is disconnected.
   serverMaxWriteBacklogBytes: intKey(64 * 1024 * 1024, 65_536),
+};
+
+/** Broker flow control: send queue (Java `BrokerFastFailure`) and long-poll bound. */
+export const FLOW_CONTROL_FIELDS = {
+  /** A send that waited longer in the send queue gets SYSTEM_BUSY `[TIMEOUT_CLEAN_QUEUE]`. */
+  waitTimeMillsInSendQueue: intKey(200, 1),
+  /** Store busy when a send runs longer: queued sends get SYSTEM_BUSY `[PCBUSY_CLEAN_QUEUE]`. */
+  osPageCacheBusyTimeOutMills: intKey(1000, 1),
+  /** The send-queue sweep that answers the two above. */
+  brokerFastFailureEnable: boolKey(true),
+  /** Most sends waiting for their turn; more get SYSTEM_BUSY `[OVERLOAD]`. */
+  sendThreadPoolQueueCapacity: intKey(10_000, 1),
+  // Not RocketMQ: sends running at once broker-wide (Java: send threads); more wait in the queue.
+  sendMessageMaxInFlight: intKey(1024, 1),
+  // Not RocketMQ: most pulls suspended (long polling) at once; more get SYSTEM_BUSY.
+  maxSuspendedPulls: intKey(100_000, 1),
 };

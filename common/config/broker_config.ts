@@ -27,7 +27,7 @@ import {
   stringKey,
 } from "./_fields.ts";
 import { NETTY_CLIENT_FIELDS, NETTY_SERVER_FIELDS } from "./_netty_fields.ts";
-import { SERVER_LIMIT_FIELDS, TLS_FIELDS } from "./_security_fields.ts";
+import { FLOW_CONTROL_FIELDS, SERVER_LIMIT_FIELDS, TLS_FIELDS } from "./_security_fields.ts";
 import { LOG_FIELDS } from "./_log_fields.ts";
 import { parseNamesrvAddr } from "./namesrv_addr.ts";
 import { parseMessageDelayLevel } from "./delay_levels.ts";
@@ -197,6 +197,7 @@ export const brokerConfigSchema = z.object({
   ...TLS_FIELDS,
   ...SERVER_LIMIT_FIELDS,
   ...LOG_FIELDS,
+  ...FLOW_CONTROL_FIELDS,
   reviveQueueNum: intKey(8, 1),
   sendMessageThreadPoolNums: intKey(1, 1, 1024),
   pullMessageThreadPoolNums: intKey(16, 1, 1024),

@@ -95,3 +95,30 @@ Deno.test("loadNamesrvConfig() reads TLS and limit keys", () => {
   assert.equal(config.serverMaxConnections, 7);
   assert.equal(config.serverMaxInFlight, 1024);
 });
+
+Deno.test("loadBrokerConfig() reads the flow-control keys with Java's defaults and rejects zero", () => {
+  const defaults = broker("").config;
+  assert.equal(defaults.waitTimeMillsInSendQueue, 200);
+  assert.equal(defaults.osPageCacheBusyTimeOutMills, 1000);
+  assert.equal(defaults.brokerFastFailureEnable, true);
+  assert.equal(defaults.sendThreadPoolQueueCapacity, 10_000);
+  assert.equal(defaults.sendMessageMaxInFlight, 1024);
+  assert.equal(defaults.maxSuspendedPulls, 100_000);
+  const set = broker(
+    "waitTimeMillsInSendQueue=50\nosPageCacheBusyTimeOutMills=300\nbrokerFastFailureEnable=false\n" +
+      "sendThreadPoolQueueCapacity=8\nsendMessageMaxInFlight=2\nmaxSuspendedPulls=16\n",
+  ).config;
+  assert.deepEqual(
+    [
+      set.waitTimeMillsInSendQueue,
+      set.osPageCacheBusyTimeOutMills,
+      set.brokerFastFailureEnable,
+      set.sendThreadPoolQueueCapacity,
+      set.sendMessageMaxInFlight,
+      set.maxSuspendedPulls,
+    ],
+    [50, 300, false, 8, 2, 16],
+  );
+  assert.throws(() => broker("maxSuspendedPulls=0\n"), ConfigError);
+  assert.throws(() => broker("waitTimeMillsInSendQueue=0\n"), ConfigError);
+});

@@ -32,8 +32,12 @@ export interface FuzzTarget {
   name: string;
   /** A fresh input drawn from `m`. */
   generate(m: Mutator): Uint8Array | string;
-  /** Feeds `input`; may throw only `BrokerError` subclasses. */
-  run(input: Uint8Array | string, m: Mutator): void;
+  /** Feeds `input`; may throw only `BrokerError` subclasses (or what `isExpected` accepts). */
+  run(input: Uint8Array | string, m: Mutator): void | Promise<void>;
+  /** Errors `run` may throw besides `BrokerError`; default: `BrokerError` only. */
+  isExpected?: (error: unknown) => boolean;
+  /** Releases what the target holds (temp files, state); called once after the run. */
+  close?: () => Promise<void>;
 }
 
 const JSON_TOKENS = [

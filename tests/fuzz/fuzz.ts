@@ -1,9 +1,9 @@
 /**
- * `deno task fuzz`: a seeded fuzz run over the decoders and the name-server
+ * `deno task fuzz`: a seeded fuzz run over the decoders and the name-server and broker
  * handlers. Prints the seed, the inputs tried per target and every finding;
  * exits 1 when something broke a rule.
  *
- * Usage: `deno run --allow-read tests/fuzz/fuzz.ts [--seconds 60] [--seed N] [--target frame,namesrv]`
+ * Usage: `deno run --allow-read --allow-write --allow-env tests/fuzz/fuzz.ts [--seconds 60] [--seed N] [--target frame,namesrv]`
  *
  * Runs on: main thread
  * @module
@@ -44,7 +44,7 @@ async function main(): Promise<number> {
   const targets = values.target === "" ? undefined : values.target.split(",");
   configureLogging({ level: "error" }); // handlers log rejected input at warn: keep output short
   await print(`fuzz seed=${seed} seconds=${seconds} targets=${targets?.join(",") ?? "all"}`);
-  const report = runFuzz({ seed, seconds, targets });
+  const report = await runFuzz({ seed, seconds, targets });
   for (const [name, stats] of Object.entries(report.stats)) {
     await print(`  ${name.padEnd(20)} inputs=${stats.inputs} rejected=${stats.rejected}`);
   }

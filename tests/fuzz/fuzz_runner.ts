@@ -14,6 +14,7 @@ import { codecTargets } from "./_codec_targets.ts";
 import type { FuzzTarget } from "./_codec_targets.ts";
 import { Mutator } from "./_mutate.ts";
 import { namesrvTarget } from "./_namesrv_target.ts";
+import { brokerTarget } from "./_broker_target.ts";
 import { loadSeedCorpus } from "./_seeds.ts";
 
 /** Options of `runFuzz`. */
@@ -76,11 +77,31 @@ function nameHash(name: string): number {
 
 /** Every target name, in run order. */
 export function fuzzTargetNames(): string[] {
-  return allTargets().map((t) => t.name);
+  return [...FUZZ_TARGET_NAMES];
 }
 
-function allTargets(): FuzzTarget[] {
-  return [...codecTargets(loadSeedCorpus()), namesrvTarget()];
+/** Every target name, in run order. */
+export const FUZZ_TARGET_NAMES: readonly string[] = [
+  "frame",
+  "json-header",
+  "binary-header",
+  "java-json",
+  "stored-message",
+  "batch",
+  "message-properties",
+  "properties-file",
+  "sql-filter",
+  "namesrv",
+  "broker",
+];
+
+/** The chosen targets (all when `names` is empty); the broker target holds a temp dir. */
+function makeTargets(names: readonly string[] | undefined): FuzzTarget[] {
+  const want = (name: string) => names === undefined || names.length === 0 || names.includes(name);
+  const corpus = loadSeedCorpus();
+  const out = [...codecTargets(corpus), namesrvTarget()].filter((t) => want(t.name));
+  if (want("broker")) out.push(brokerTarget(corpus));
+  return out;
 }
 
 function describe(input: Uint8Array | string): string {
@@ -89,12 +110,18 @@ function describe(input: Uint8Array | string): string {
 }
 
 /** Runs the fuzz loop; never throws for a finding (read `findings`). */
-export function runFuzz(options: FuzzOptions): FuzzReport {
-  const chosen = allTargets().filter((t) =>
-    options.targets === undefined || options.targets.length === 0 ||
-    options.targets.includes(t.name)
-  );
-  if (chosen.length === 0) throw new RangeError(`Unknown fuzz target: ${options.targets}`);
+export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
+  const unknown = (options.targets ?? []).filter((t) => !FUZZ_TARGET_NAMES.includes(t));
+  if (unknown.length > 0) throw new RangeError(`Unknown fuzz target: ${unknown}`);
+  const chosen = makeTargets(options.targets);
+  try {
+    return await loop(chosen, options);
+  } finally {
+    for (const target of chosen) await target.close?.();
+  }
+}
+
+async function loop(chosen: FuzzTarget[], options: FuzzOptions): Promise<FuzzReport> {
   const slowMs = options.slowInputMs ?? 2000;
   const maxInputs = options.maxInputs ?? Number.MAX_SAFE_INTEGER;
   const start = performance.now();
@@ -116,7 +143,7 @@ export function runFuzz(options: FuzzOptions): FuzzReport {
       const m = mutators[i] as Mutator;
       const stats = report.stats[target.name] as FuzzTargetStats;
       for (let n = 0; n < BATCH && report.inputs < maxInputs; n++) {
-        feed(target, m, stats, report, slowMs);
+        await feed(target, m, stats, report, slowMs);
         report.inputs++;
       }
     }
@@ -125,21 +152,40 @@ export function runFuzz(options: FuzzOptions): FuzzReport {
   return report;
 }
 
-function feed(
+/** An input whose promise is still pending after this long is a finding ("hung"). */
+function hangMs(slowMs: number): number {
+  return Math.max(5 * slowMs, 10_000);
+}
+
+/** Awaits `work`, or throws a plain `Error` ("hung") after `ms`; the timer is always cleared. */
+async function withDeadline(work: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`hung: no answer after ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function feed(
   target: FuzzTarget,
   m: Mutator,
   stats: FuzzTargetStats,
   report: FuzzReport,
   slowMs: number,
-): void {
+): Promise<void> {
   const index = stats.inputs++;
   const input = target.generate(m);
   const began = performance.now();
   let problem: string | undefined;
   try {
-    target.run(input, m);
+    const ran = target.run(input, m);
+    if (ran instanceof Promise) await withDeadline(ran, hangMs(slowMs));
   } catch (error) {
-    if (error instanceof BrokerError) stats.rejected++;
+    if (error instanceof BrokerError || target.isExpected?.(error) === true) stats.rejected++;
     else problem = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   }
   const took = performance.now() - began;

@@ -1,5 +1,6 @@
 /**
- * CI slice of the fuzzer: a ~10 s seeded run over every target must find
+ * CI slice of the fuzzer: a ~10 s seeded run over every target (codecs, name-server and
+ * broker handlers) must find
  * nothing (only typed errors, no slow input), and the same seed must replay
  * the same inputs. Set SEED to replay a failing CI run.
  *
@@ -9,11 +10,11 @@ import assert from "node:assert/strict";
 import { configureLogging, testSeed } from "../../common/mod.ts";
 import { fuzzTargetNames, runFuzz } from "./fuzz_runner.ts";
 
-Deno.test("runFuzz() finds no untyped error or slow input in a short seeded run", () => {
+Deno.test("runFuzz() finds no untyped error or slow input in a short seeded run", async () => {
   const seed = testSeed();
   configureLogging({ level: "error" });
   try {
-    const report = runFuzz({ seed, seconds: 10 });
+    const report = await runFuzz({ seed, seconds: 10 });
     const detail = report.findings.map((f) => `${f.target}#${f.index} ${f.problem} ${f.input}`);
     assert.deepEqual(detail, [], `seed ${seed}: findings`);
     for (const name of fuzzTargetNames()) {
@@ -25,11 +26,11 @@ Deno.test("runFuzz() finds no untyped error or slow input in a short seeded run"
   }
 });
 
-Deno.test("runFuzz() replays the same inputs and outcomes for the same seed", () => {
+Deno.test("runFuzz() replays the same inputs and outcomes for the same seed", async () => {
   configureLogging({ level: "error" });
   try {
-    const a = runFuzz({ seed: 42, seconds: 30, maxInputs: 3000 });
-    const b = runFuzz({ seed: 42, seconds: 30, maxInputs: 3000 });
+    const a = await runFuzz({ seed: 42, seconds: 30, maxInputs: 3000 });
+    const b = await runFuzz({ seed: 42, seconds: 30, maxInputs: 3000 });
     assert.equal(a.inputs, 3000);
     assert.deepEqual(a.stats, b.stats);
   } finally {
@@ -37,6 +38,6 @@ Deno.test("runFuzz() replays the same inputs and outcomes for the same seed", ()
   }
 });
 
-Deno.test("runFuzz() throws RangeError when asked for an unknown target", () => {
-  assert.throws(() => runFuzz({ seed: 1, seconds: 1, targets: ["nope"] }), RangeError);
+Deno.test("runFuzz() throws RangeError when asked for an unknown target", async () => {
+  await assert.rejects(() => runFuzz({ seed: 1, seconds: 1, targets: ["nope"] }), RangeError);
 });

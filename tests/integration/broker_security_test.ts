@@ -172,3 +172,39 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "name server and broker with tlsEnable and tlsTestModeEnable but no certificate files serve TLS with a self-signed certificate",
+  ignore: !hasOpenssl(),
+  fn: async () => {
+    const namesrv = await startNameServer({ tlsEnable: "true", tlsTestModeEnable: "true" });
+    const broker = await startBrokerProcess({ tlsEnable: "true", tlsTestModeEnable: "true" });
+    try {
+      for (const server of [namesrv, broker]) {
+        const probe = await new Deno.Command("openssl", {
+          args: ["s_client", "-connect", `127.0.0.1:${server.port}`, "-servername", "localhost"],
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        const text = new TextDecoder().decode(probe.stdout);
+        assert.match(text, /-----BEGIN CERTIFICATE-----/);
+        assert.match(text, /subject=\s*CN\s*=\s*localhost/);
+        assert.match(text, /issuer=\s*CN\s*=\s*localhost/, "self-signed: issuer is the subject");
+        assert.match(server.stderrText(), /tlsTestModeEnable: serving TLS with a generated/);
+      }
+      const plain = await WireClient.connect(broker.port);
+      try {
+        await plain.send(sendV2("tls_topic", "plain"));
+        await waitFor(() => plain.isClosed, { timeoutMs: 5000, message: "plain client closed" });
+        assert.equal(plain.received.length, 0);
+      } finally {
+        await plain.close();
+      }
+    } finally {
+      await broker.stop();
+      await namesrv.stop();
+    }
+  },
+});
