@@ -22,7 +22,7 @@ const COMMITTED = 4200;
 
 Deno.test("the transaction check reads every op record before it checks a half message", async () => {
   const clock = new ManualClock();
-  const dir = Deno.makeTempDirSync({ prefix: "broker-tx-check-" });
+  const dir = await Deno.makeTempDir({ prefix: "broker-tx-check-" });
   const settings = { ...defaultBrokerSettings(), storePathRootDir: dir };
   const store = new MemoryMessageStore({
     clock,
