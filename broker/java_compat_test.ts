@@ -4,30 +4,13 @@
  * (SEND_MESSAGE_V2 short header names, a batch body as MessageBatch.encode writes it).
  */
 import assert from "node:assert/strict";
-import { decodeStoredMessages, encodeBatchBody, ManualClock } from "../common/mod.ts";
+import { decodeStoredMessages, encodeBatchBody } from "../common/mod.ts";
 import { createRequest, RequestCode, ResponseCode } from "../remoting/mod.ts";
-import { BrokerController } from "./broker_controller.ts";
-import { defaultBrokerSettings } from "./broker_settings.ts";
-import { MemoryMessageStore } from "./memory_message_store.ts";
 import { dispatchRequest } from "./request_dispatcher.ts";
-import type { ClientChannel } from "./client_channel.ts";
+import { testBroker } from "./_test_broker.ts";
 
 function setup() {
-  const clock = new ManualClock();
-  const dir = Deno.makeTempDirSync({ prefix: "broker-java-compat-" });
-  const settings = { ...defaultBrokerSettings(), storePathRootDir: dir };
-  const store = new MemoryMessageStore({
-    clock,
-    maxMessageSize: settings.maxMessageSize,
-    maxTransferCount: 32,
-  });
-  const broker = new BrokerController({ settings, store, clock });
-  const channel: ClientChannel = {
-    id: 1,
-    remoteAddress: "127.0.0.1:5555",
-    send: () => {},
-    closed: false,
-  };
+  const { clock, dir, broker, channel } = testBroker("broker-java-compat-");
   const call = (code: number, extFields: Record<string, string>, body?: Uint8Array) =>
     dispatchRequest(broker, {
       request: createRequest(code, { extFields, body }),

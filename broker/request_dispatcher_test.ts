@@ -7,31 +7,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ManualClock } from "../common/mod.ts";
-import { createRequest, type RemotingCommand, RequestCode, ResponseCode } from "../remoting/mod.ts";
-import { BrokerController } from "./broker_controller.ts";
-import { defaultBrokerSettings } from "./broker_settings.ts";
-import { MemoryMessageStore } from "./memory_message_store.ts";
+import { createRequest, RequestCode, ResponseCode } from "../remoting/mod.ts";
 import { dispatchRequest } from "./request_dispatcher.ts";
-import type { ClientChannel } from "./client_channel.ts";
+import { testBroker } from "./_test_broker.ts";
 
 function setup() {
-  const clock = new ManualClock();
-  const dir = Deno.makeTempDirSync({ prefix: "broker-dispatch-" });
-  const settings = { ...defaultBrokerSettings(), storePathRootDir: dir };
-  const store = new MemoryMessageStore({
-    clock,
-    maxMessageSize: settings.maxMessageSize,
-    maxTransferCount: 32,
-  });
-  const broker = new BrokerController({ settings, store, clock });
-  const sent: RemotingCommand[] = [];
-  const channel: ClientChannel = {
-    id: 1,
-    remoteAddress: "127.0.0.1:5555",
-    send: (c) => sent.push(c),
-    closed: false,
-  };
+  const { clock, dir, broker, channel, sent } = testBroker("broker-dispatch-");
   const call = (code: number, extFields?: Record<string, string>, body?: string) =>
     dispatchRequest(broker, {
       request: createRequest(code, {

@@ -13,11 +13,10 @@ import assert from "node:assert/strict";
 import { ManualClock } from "../common/mod.ts";
 import type { MessageToStore } from "../common/mod.ts";
 import { createRequest, type RemotingCommand, RequestCode, ResponseCode } from "../remoting/mod.ts";
-import { BrokerController } from "./broker_controller.ts";
-import { type BrokerSettings, defaultBrokerSettings } from "./broker_settings.ts";
+import type { BrokerSettings } from "./broker_settings.ts";
 import { MemoryMessageStore } from "./memory_message_store.ts";
 import type { PutResult } from "./message_store_port.ts";
-import type { ClientChannel } from "./client_channel.ts";
+import { testBroker } from "./_test_broker.ts";
 import { SendFlowControl, SendRefusal } from "./send_flow_control.ts";
 
 /** A memory store whose puts wait until `release()`. */
@@ -33,21 +32,10 @@ class SlowStore extends MemoryMessageStore {
 }
 
 function setup(overrides: Partial<BrokerSettings>) {
-  const clock = new ManualClock();
-  const dir = Deno.makeTempDirSync({ prefix: "broker-flow-" });
-  const settings = { ...defaultBrokerSettings(), storePathRootDir: dir, ...overrides };
-  const store = new SlowStore({
-    clock,
-    maxMessageSize: settings.maxMessageSize,
-    maxTransferCount: 32,
+  const { clock, dir, broker, channel, store } = testBroker("broker-flow-", {
+    overrides,
+    makeStore: (options) => new SlowStore(options),
   });
-  const broker = new BrokerController({ settings, store, clock });
-  const channel: ClientChannel = {
-    id: 1,
-    remoteAddress: "127.0.0.1:5555",
-    send: () => undefined,
-    closed: false,
-  };
   const call = (request: RemotingCommand) => broker.dispatch({ request, channel, mayHold: true });
   const cleanup = async () => {
     store.release();

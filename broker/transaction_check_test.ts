@@ -8,39 +8,20 @@
  * TransactionMQProducer sends them.
  */
 import assert from "node:assert/strict";
-import { decodeOffsetMessageId, ManualClock } from "../common/mod.ts";
+import { decodeOffsetMessageId } from "../common/mod.ts";
 import { createRequest, RequestCode, ResponseCode } from "../remoting/mod.ts";
-import { BrokerController } from "./broker_controller.ts";
-import { defaultBrokerSettings } from "./broker_settings.ts";
-import { MemoryMessageStore } from "./memory_message_store.ts";
 import { dispatchRequest } from "./request_dispatcher.ts";
-import type { ClientChannel } from "./client_channel.ts";
+import { testBroker } from "./_test_broker.ts";
 import { TRANS_HALF_TOPIC } from "./message_transform.ts";
 
 /** More committed half messages than one run used to read op records for. */
 const COMMITTED = 4200;
 
 Deno.test("the transaction check reads every op record before it checks a half message", async () => {
-  const clock = new ManualClock();
-  const dir = await Deno.makeTempDir({ prefix: "broker-tx-check-" });
-  const settings = { ...defaultBrokerSettings(), storePathRootDir: dir };
-  const store = new MemoryMessageStore({
-    clock,
-    maxMessageSize: settings.maxMessageSize,
-    maxTransferCount: 32,
-  });
-  const broker = new BrokerController({ settings, store, clock });
-  const checks: number[] = [];
-  const channel: ClientChannel = {
-    id: 1,
-    remoteAddress: "127.0.0.1:5555",
-    send: (cmd) => {
-      if (cmd.code === RequestCode.CHECK_TRANSACTION_STATE) {
-        checks.push(Number(cmd.extFields?.["tranStateTableOffset"]));
-      }
-    },
-    closed: false,
-  };
+  const { clock, dir, settings, store, broker, channel, sent } = testBroker("broker-tx-check-");
+  const checks = () =>
+    sent.filter((cmd) => cmd.code === RequestCode.CHECK_TRANSACTION_STATE)
+      .map((cmd) => Number(cmd.extFields?.["tranStateTableOffset"]));
   const call = (code: number, extFields: Record<string, string>, body?: Uint8Array) =>
     dispatchRequest(broker, {
       request: createRequest(code, { extFields, body }),
@@ -108,7 +89,7 @@ Deno.test("the transaction check reads every op record before it checks a half m
   await broker.transactionCheck.checkOnce();
   // Only the pending half was checked, once, and none of the committed ones. The check names
   // the copy appended for it (Java sends the re-put half's offset too).
-  assert.deepEqual(checks, [pendingOffset + 1]);
+  assert.deepEqual(checks(), [pendingOffset + 1]);
   assert.equal(await store.getMaxOffset(TRANS_HALF_TOPIC, 0), pendingOffset + 2);
   await broker.topics.persist();
   await broker.groups.persist();
