@@ -44,6 +44,7 @@ export function testBroker<S extends MemoryMessageStore = MemoryMessageStore>(
     id: 1,
     remoteAddress: "127.0.0.1:5555",
     send: (command) => sent.push(command),
+    invoke: () => Promise.reject(new Error("the test channel answers no requests")),
     closed: false,
   };
   return { clock, dir, settings, store, broker, channel, sent };

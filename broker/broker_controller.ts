@@ -241,6 +241,7 @@ export class BrokerController implements BrokerRuntime {
         id: conn.id,
         remoteAddress: conn.remoteAddress,
         send: (cmd: RemotingCommand) => void conn.send(cmd),
+        invoke: (cmd: RemotingCommand, timeoutMs: number) => conn.request(cmd, timeoutMs),
         get closed() {
           return conn.isClosed;
         },

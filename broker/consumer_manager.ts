@@ -115,6 +115,16 @@ export class ConsumerManager<C> {
     return this.#groups.get(group);
   }
 
+  /** The live channel of `clientId` in `group` (Java `ConsumerManager.findChannel`). */
+  findChannel(group: string, clientId: string): ClientChannelInfo<C> | undefined {
+    const info = this.#groups.get(group);
+    if (info === undefined) return undefined;
+    for (const client of info.channels.values()) {
+      if (client.clientId === clientId) return client;
+    }
+    return undefined;
+  }
+
   /** The group's registered subscription of `topic`. */
   findSubscription(group: string, topic: string): SubscriptionData | undefined {
     return this.#groups.get(group)?.subscriptions.get(topic);

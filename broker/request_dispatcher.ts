@@ -58,6 +58,10 @@ import { handleUpdateBrokerConfig } from "./handlers/broker_config.ts";
 import { handleConsumerSendMsgBack } from "./handlers/send_back.ts";
 import { handleEndTransaction } from "./handlers/end_transaction.ts";
 import { handleLockBatchMq, handleUnlockBatchMq } from "./handlers/queue_lock.ts";
+import {
+  handleConsumeMessageDirectly,
+  handleGetConsumerRunningInfo,
+} from "./handlers/call_consumer.ts";
 
 const log = getLogger("broker");
 
@@ -102,6 +106,8 @@ export const BROKER_HANDLERS: ReadonlyMap<number, RequestHandler> = new Map<numb
     [RequestCode.LOCK_BATCH_MQ, handleLockBatchMq],
     [RequestCode.UNLOCK_BATCH_MQ, handleUnlockBatchMq],
     [RequestCode.CHECK_CLIENT_CONFIG, handleCheckClientConfig],
+    [RequestCode.GET_CONSUMER_RUNNING_INFO, handleGetConsumerRunningInfo],
+    [RequestCode.CONSUME_MESSAGE_DIRECTLY, handleConsumeMessageDirectly],
   ],
 );
 

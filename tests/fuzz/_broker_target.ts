@@ -295,6 +295,7 @@ export function brokerTarget(corpus: SeedCorpus): FuzzTarget {
     id,
     remoteAddress: `127.0.0.1:${40000 + id}`,
     send: (c) => void (sent.length < 100 ? sent.push(c) : sent.splice(0)),
+    invoke: () => Promise.reject(new Error("the fuzz channel answers no requests")),
     closed: false,
   });
   return {
