@@ -17,6 +17,12 @@ import {
   viewMessage,
   viewMessageAt,
 } from "./_admin_query.ts";
+import {
+  type AdminConsumerContext,
+  consumeMessageDirectly,
+  type ConsumeMessageDirectlyResult,
+  consumerRunningInfo,
+} from "./_admin_consumer.ts";
 import { parseJsonBody } from "./_json_body.ts";
 import { acquireClientInstance } from "./client_instance.ts";
 import type { ClientInstance, ClientOptions } from "./client_instance.ts";
@@ -141,10 +147,11 @@ export class AdminClient {
     request: WireRequest,
     what: string,
     accept?: number[],
+    timeoutMs?: number,
   ): Promise<WireResponse> {
     const instance = this.#running();
     return await instance.api.call(addr, request, {
-      timeoutMs: instance.requestTimeoutMs,
+      timeoutMs: timeoutMs ?? instance.requestTimeoutMs,
       what,
       ...(accept === undefined ? {} : { accept }),
     });
@@ -417,6 +424,32 @@ export class AdminClient {
   /** The message at `offset` of `mq` (one pull of `TOOLS_CONSUMER`), or `undefined`. */
   viewMessageAt(mq: MessageQueue, offset: number): Promise<MessageView | undefined> {
     return viewMessageAt(this.#query, mq, offset);
+  }
+
+  /**
+   * CONSUME_MESSAGE_DIRECTLY: the consumer `clientId` of `group` consumes the message with this
+   * offset id now (through the broker that stored it) and reports its listener's result.
+   */
+  consumeMessageDirectly(
+    group: string,
+    clientId: string,
+    msgId: string,
+  ): Promise<ConsumeMessageDirectlyResult> {
+    return consumeMessageDirectly(this.#consumerContext(), group, clientId, msgId);
+  }
+
+  /** GET_CONSUMER_RUNNING_INFO: the report of the consumer `clientId` of `group`. */
+  consumerRunningInfo(group: string, clientId: string): Promise<Record<string, unknown>> {
+    return consumerRunningInfo(this.#consumerContext(), group, clientId);
+  }
+
+  #consumerContext(): AdminConsumerContext {
+    return {
+      call: (addr, request, what, timeoutMs) =>
+        this.#call(addr, request, what, undefined, timeoutMs),
+      topicRoute: (topic) => this.topicRoute(topic),
+      timeoutMs: this.#running().requestTimeoutMs,
+    };
   }
 
   /** GET_BROKER_RUNTIME_INFO: the KV table. */

@@ -13,6 +13,7 @@ import type { SessionCredentials } from "../common/acl/mod.ts";
 import { RequestCode, ResponseCode } from "../remoting/mod.ts";
 import { Ticker } from "./_ticker.ts";
 import { cleanOfflineBrokers, findBrokerInGroup } from "./_find_broker.ts";
+import type { DirectConsumeResult } from "./_consume_directly.ts";
 import type { FindBrokerResult } from "./_find_broker.ts";
 import { MQClientAPI } from "./client_api.ts";
 import { MQClientError } from "./errors.ts";
@@ -73,7 +74,7 @@ export interface ConsumerRegistration {
   /** GET_CONSUMER_RUNNING_INFO answer (a JSON-able object). */
   runningInfo(): Record<string, unknown>;
   /** CONSUME_MESSAGE_DIRECTLY: runs the listener on one message. */
-  consumeDirectly?(message: MessageView): Promise<boolean>;
+  consumeDirectly?(message: MessageView): Promise<DirectConsumeResult>;
 }
 
 /** What a producer exposes to the shared instance. */
@@ -427,7 +428,7 @@ export class ClientInstance {
       case RequestCode.GET_CONSUMER_RUNNING_INFO: {
         const consumer = this.#consumers.get(group);
         if (consumer === undefined) {
-          return notFound(`The consumer group "${group}" is not in this client`);
+          return notFound(`The Consumer Group <${group}> not exist in this consumer`);
         }
         const body = new TextEncoder().encode(JSON.stringify(consumer.runningInfo()));
         return { code: ResponseCode.SUCCESS, extFields: {}, body };
@@ -472,18 +473,14 @@ export class ClientInstance {
   async #consumeDirectly(group: string, request: WireRequest): Promise<WireResponse> {
     const consumer = this.#consumers.get(group);
     if (consumer?.consumeDirectly === undefined || request.body === undefined) {
-      return notFound(`The consumer group "${group}" cannot consume directly here`);
+      return notFound(`The Consumer Group <${group}> not exist in this consumer`);
     }
     const started = performance.now();
     const [message] = decodeMessageViews(request.body, request.extFields?.brokerName ?? "");
     if (message === undefined) return notFound("The request carries no message");
-    const ok = await consumer.consumeDirectly(message);
-    const body = new TextEncoder().encode(JSON.stringify({
-      autoCommit: true,
-      consumeResult: ok ? "CR_SUCCESS" : "CR_LATER",
-      order: false,
-      spentTimeMills: Math.round(performance.now() - started),
-    }));
+    const result = await consumer.consumeDirectly(message);
+    const spentTimeMills = Math.round(performance.now() - started);
+    const body = new TextEncoder().encode(JSON.stringify({ ...result, spentTimeMills }));
     return { code: ResponseCode.SUCCESS, extFields: {}, body };
   }
 }

@@ -41,6 +41,11 @@ export { PullConsumer } from "./pull_consumer.ts";
 export type { PullConsumerOptions } from "./pull_consumer.ts";
 export { AdminClient } from "./admin_client.ts";
 export type { QueryMessageOptions } from "./_admin_query.ts";
+export {
+  type ConsumeDirectlyOutcome,
+  type ConsumeMessageDirectlyResult,
+  formatConsumeDirectlyResult,
+} from "./_admin_consumer.ts";
 export type {
   AdminTarget,
   ClusterInfo,

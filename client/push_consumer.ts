@@ -13,7 +13,8 @@
  */
 import { getLogger, retryTopic, validateGroup } from "../common/mod.ts";
 import { ConsumeConcurrentlyService, sendMessageBack } from "./_consume_concurrently.ts";
-import type { ConsumeContext, MessageListener } from "./_consume_concurrently.ts";
+import type { MessageListener } from "./_consume_concurrently.ts";
+import { consumeDirectly } from "./_consume_directly.ts";
 import { QueueLocks } from "./_queue_locks.ts";
 import { QueuePuller } from "./_queue_puller.ts";
 import type { PullerHost, PullSettings } from "./_queue_puller.ts";
@@ -286,18 +287,12 @@ export class PushConsumer {
       doRebalance: () => this.#rebalance(),
       persistOffsets: () => this.#persistOffsets(),
       runningInfo: () => this.#runningInfo(),
-      consumeDirectly: async (message: MessageView) => {
-        if (this.#concurrently === undefined) return false;
-        const context: ConsumeContext = {
-          messageQueue: {
-            topic: message.topic,
-            brokerName: message.brokerName,
-            queueId: message.queueId,
-          },
-          delayLevelWhenNextConsume: 0,
-        };
-        return (await this.#concurrently.callListener([message], context)) === "CONSUME_SUCCESS";
-      },
+      consumeDirectly: (message: MessageView) =>
+        consumeDirectly(message, {
+          listener: this.#listener,
+          orderlyListener: this.#orderlyListener,
+          orderly: this.orderly,
+        }),
     };
   }
 
