@@ -2,7 +2,8 @@
  * Goal: `mqadmin queryMsgById -g group -d clientId` has one live push consumer consume a stored
  * message now (CONSUME_MESSAGE_DIRECTLY: mqadmin -> broker -> the consumer's connection -> back)
  * and prints Java's `ConsumeMessageDirectlyResult`; `-s true` sends the message again to its
- * topic; GET_CONSUMER_RUNNING_INFO reaches the consumer the same way. Method: a name server and
+ * topic; GET_CONSUMER_RUNNING_INFO reaches the consumer the same way; `clusterList -i` repeats
+ * (bounded with `--rounds` in process, stopped by SIGINT as a process). Method: a name server and
  * a broker started in this process on free ports (real sockets), our `PushConsumer` subscribed
  * to another topic (so its listener sees the message only through the direct push), and
  * `runMqadmin` with captured output.
@@ -102,7 +103,47 @@ async function resend(n: string[], offsetMsgId: string, admin: AdminClient): Pro
   assert.match(unit.err, /-u \(unit name\) is ignored/);
 }
 
-Deno.test("mqadmin queryMsgById -g/-d pushes a message to a live consumer, -s resends it", async () => {
+async function clusterListRepeats(n: string[]): Promise<void> {
+  const twice = await mqadmin(["clusterList", ...n, "-i", "1", "--rounds", "2"]);
+  assert.equal(twice.code, 0, twice.err);
+  assert.equal(twice.out.match(/^#Cluster Name/gm)?.length, 2);
+  assert.equal((twice.out.match(/broker-d/g) ?? []).length, 2);
+  const lonely = await mqadmin(["clusterList", ...n, "--rounds", "2"]);
+  assert.equal(lonely.code, 2);
+}
+
+/** `clusterList -i 1` as a process: it prints until SIGINT, then exits 0. */
+async function clusterListStopsOnSigint(n: string[]): Promise<void> {
+  const main = new URL("../../cli/main.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", main, "clusterList", ...n, "-i", "1"],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  let text = "";
+  const deadline = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  try {
+    for (let i = 0; i < 1000 && !text.includes("broker-d"); i++) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    assert.match(text, /broker-d/);
+    child.kill("SIGINT");
+    for (let i = 0; i < 1000; i++) {
+      if ((await reader.read()).done) break;
+    }
+    const status = await child.status;
+    assert.equal(status.code, 0);
+    assert.equal(status.signal, null);
+  } finally {
+    clearTimeout(deadline);
+    reader.releaseLock();
+  }
+}
+
+Deno.test("mqadmin queryMsgById -g/-d pushes a message to a live consumer, -s resends it; clusterList -i repeats", async () => {
   const namesrv = await startNameServer({
     overrides: { listenPort: "0", bindAddress: "127.0.0.1" },
   });
@@ -162,6 +203,8 @@ Deno.test("mqadmin queryMsgById -g/-d pushes a message to a live consumer, -s re
 
     await resend(n, sent.offsetMsgId, admin);
     assert.equal(seen.length, 1);
+    await clusterListRepeats(n);
+    await clusterListStopsOnSigint(n);
   } finally {
     await admin.shutdown();
     await consumer.shutdown();
