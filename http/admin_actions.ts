@@ -98,7 +98,13 @@ function createRequest(
 async function dispatch(controller: BrokerController, request: AdminRequest): Promise<void> {
   const response = await dispatchRequest(controller, {
     request,
-    channel: { id: -1, remoteAddress: "http-admin", send: () => {}, closed: false },
+    channel: {
+      id: -1,
+      remoteAddress: "http-admin",
+      send: () => {},
+      invoke: () => Promise.reject(new Error("the HTTP admin channel answers no requests")),
+      closed: false,
+    },
     mayHold: false,
   });
   if (response !== undefined && response.code !== 0) {
