@@ -10,7 +10,10 @@
  * the queue's end (kept current from arrivals) and its start (retention, topic
  * deletion, replica truncation): the facade clears everything on those calls,
  * and an entry older than `READ_AHEAD_TTL_MS` is dropped unused. At most
- * `READ_AHEAD_MAX_ENTRIES` answers are kept (oldest dropped first).
+ * `READ_AHEAD_MAX_ENTRIES` answers are kept; when that many are kept and none
+ * has expired, nothing more is read ahead (kept answers are not evicted before
+ * their pull comes, so many draining queues cannot make every read-ahead a
+ * wasted read).
  *
  * Runs on: main thread
  * @module
@@ -18,7 +21,7 @@
 import type { GetRequest, GetResult } from "./store_types.ts";
 
 /** Most answers kept (each at most `maxTransferBytesOnMessageInMemory`). */
-export const READ_AHEAD_MAX_ENTRIES = 32;
+export const READ_AHEAD_MAX_ENTRIES = 64;
 /** Batches read ahead of a draining consumer's position. */
 export const READ_AHEAD_DEPTH = 2;
 /** Age after which a kept answer is not used. */
@@ -94,11 +97,7 @@ export class ReadAhead {
       this.#deeper(known, next, read, depth);
       return;
     }
-    while (this.#entries.size >= READ_AHEAD_MAX_ENTRIES) {
-      const oldest = this.#entries.values().next().value;
-      if (oldest === undefined) break;
-      this.#remove(oldest);
-    }
+    if (this.#entries.size >= READ_AHEAD_MAX_ENTRIES && !this.#dropExpired()) return;
     const entry: Entry = {
       key,
       queue: queueKey(req.topic, req.queueId),
@@ -128,6 +127,16 @@ export class ReadAhead {
     entry.result.then((r) => {
       if (this.#entries.get(entry.key) === entry) this.offer(req, r, read, depth - 1);
     }, () => {});
+  }
+
+  /** Drops answers older than the TTL (oldest first); true when room was made. */
+  #dropExpired(): boolean {
+    const now = this.#now();
+    for (const entry of this.#entries.values()) {
+      if (now - entry.at <= READ_AHEAD_TTL_MS) break;
+      this.#remove(entry);
+    }
+    return this.#entries.size < READ_AHEAD_MAX_ENTRIES;
   }
 
   /** A queue's end moved (arrival): kept answers of it report the new end. */

@@ -77,19 +77,27 @@ Deno.test("ReadAhead reports the queue end seen in arrivals, drops old answers a
   equal(ahead.take(req(4)), undefined);
 });
 
-Deno.test("ReadAhead keeps at most READ_AHEAD_MAX_ENTRIES answers, dropping the oldest", () => {
+Deno.test("ReadAhead keeps at most READ_AHEAD_MAX_ENTRIES answers and reads no more until one expires", () => {
+  let now = 0;
   const reads: number[] = [];
-  const ahead = new ReadAhead(32);
+  const ahead = new ReadAhead(32, () => now);
   const never = (r: GetRequest) => {
-    reads.push(r.offset);
+    reads.push(r.queueId);
     return new Promise<GetResult>(() => {});
   };
-  for (let q = 0; q < READ_AHEAD_MAX_ENTRIES + 3; q++) {
-    ahead.offer({ ...req(0), queueId: q }, found(0, 4, 100), never);
-  }
+  const offer = (q: number) => ahead.offer({ ...req(0), queueId: q }, found(0, 4, 100), never);
+  for (let q = 0; q < READ_AHEAD_MAX_ENTRIES + 3; q++) offer(q);
   equal(ahead.size, READ_AHEAD_MAX_ENTRIES);
-  equal(ahead.take({ ...req(4), queueId: 0 }), undefined, "the oldest went first");
-  ok(ahead.take({ ...req(4), queueId: READ_AHEAD_MAX_ENTRIES + 2 }) !== undefined);
+  equal(reads.length, READ_AHEAD_MAX_ENTRIES, "no read for an answer that cannot be kept");
+  ok(ahead.take({ ...req(4), queueId: 0 }) !== undefined, "kept answers are not evicted");
+  offer(1000);
+  ok(ahead.take({ ...req(4), queueId: 1000 }) !== undefined, "a taken answer made room");
+  for (let q = 2000; q < 2003; q++) offer(q);
+  equal(reads.length, READ_AHEAD_MAX_ENTRIES + 2);
+  now = READ_AHEAD_TTL_MS + 1;
+  offer(3000);
+  equal(ahead.size, 1, "expired answers went to make room");
+  ok(ahead.take({ ...req(4), queueId: 3000 }) !== undefined);
 });
 
 Deno.test("MessageStore drains a backlog in batches through the read-ahead: every record once, in order", async () => {
