@@ -12,6 +12,7 @@ import { javaStringHashCode } from "./_common.ts";
 import type { FileIO } from "./file_io.ts";
 import { type ShardClient, WorkerShardClient } from "./shard_client.ts";
 import { LocalShardClient } from "./local_shard_client.ts";
+import { ReadAhead } from "./read_ahead.ts";
 import { shardOfOffset } from "./shard_store.ts";
 import { resolveStoreConfig, type StoreConfig } from "./store_config.ts";
 import type { ReplicaAppendResult } from "./replica.ts";
@@ -96,10 +97,12 @@ export class MessageStore {
   readonly #listeners = new Set<ArrivalListener>();
   #lock: Deno.FsFile | undefined;
   #closed = false;
+  readonly #readAhead: ReadAhead;
 
   private constructor(config: StoreConfig, shards: ShardClient[]) {
     this.config = config;
     this.#shards = shards;
+    this.#readAhead = new ReadAhead(config.maxTransferCountOnMessageInMemory);
   }
 
   /** Opens (and recovers) every shard. */
@@ -167,12 +170,21 @@ export class MessageStore {
   /** Reads from a queue; `filter` is applied to the records the shard returns. */
   async getMessage(req: GetMessageRequest): Promise<GetResult> {
     const { filter, ...plain } = req;
-    const result = await this.#queue(req.topic, req.queueId).call({
-      op: "get",
-      req: plain,
-    }) as GetResult;
+    const kept = this.#readAhead.take(plain);
+    let result: GetResult;
+    try {
+      result = kept === undefined ? await this.#get(plain) : await kept;
+    } catch (error) {
+      if (kept === undefined) throw error;
+      result = await this.#get(plain);
+    }
+    if (!this.#closed) this.#readAhead.offer(plain, result, (next) => this.#get(next));
     if (filter === undefined || result.count === 0) return result;
     return applyFilter(result, filter);
+  }
+
+  async #get(req: GetRequest): Promise<GetResult> {
+    return await this.#queue(req.topic, req.queueId).call({ op: "get", req }) as GetResult;
   }
 
   /** Next offset to be written in a queue (0 when empty or unknown). */
@@ -288,6 +300,7 @@ export class MessageStore {
 
   /** Replication, slave side: cuts `shard` back to `offset`; returns its new end. */
   async truncateReplica(shard: number, offset: number): Promise<number> {
+    this.#readAhead.clear();
     return await this.#shard(shard).call({ op: "replicaTruncate", offset }) as number;
   }
 
@@ -305,6 +318,7 @@ export class MessageStore {
 
   /** Deletes the consume queues of `topics` on every shard; returns queues removed. */
   async deleteTopics(topics: readonly string[]): Promise<number> {
+    this.#readAhead.clear();
     const counts = await Promise.all(
       this.#shards.map((s) => s.call({ op: "deleteTopics", topics: [...topics] })),
     );
@@ -318,6 +332,7 @@ export class MessageStore {
 
   /** Runs retention now on every shard (`force`: ignore the `deleteWhen` hour); returns segments deleted. */
   async runRetention(options: { force?: boolean } = {}): Promise<number> {
+    this.#readAhead.clear();
     const counts = await Promise.all(
       this.#shards.map((s) => s.call({ op: "retention", force: options.force ?? false })),
     );
@@ -333,6 +348,7 @@ export class MessageStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#readAhead.clear();
     await Promise.all(this.#shards.map((s) => s.close()));
     this.#listeners.clear();
     this.#lock?.close();
@@ -347,6 +363,7 @@ export class MessageStore {
 
   #emit(arrivals: MessageArrival[]): void {
     for (const arrival of arrivals) {
+      this.#readAhead.noteEnd(arrival.topic, arrival.queueId, arrival.maxOffset);
       for (const listener of this.#listeners) {
         try {
           listener(arrival);
