@@ -1,7 +1,10 @@
 /**
- * Off-thread fdatasync for a shard: one job (a list of paths) at a time,
- * run by a nested `flush_worker.ts`. The shard uses it for ASYNC_FLUSH
- * periodic flushes and for checkpoints, so puts never wait on the disk.
+ * Off-thread fdatasync for a shard: one job (a list of paths) at a time.
+ * The shard uses it for ASYNC_FLUSH periodic flushes and for checkpoints, so
+ * puts never wait on the disk. `AsyncOpFlusher` runs each fdatasync as an
+ * async Deno op (on the runtime's blocking-thread pool), so no extra isolate
+ * is kept for it (a nested flush worker cost ~10 MiB of RSS and a wake-up
+ * per job).
  *
  * Runs on: shard worker
  * @module
@@ -17,42 +20,55 @@ export interface Flusher {
   close(): void;
 }
 
-/** `Flusher` over a nested worker. */
-export class WorkerFlusher implements Flusher {
-  readonly #worker: Worker;
-  #nextId = 1;
-  #pending: { id: number; done: (error: string | undefined) => void } | undefined;
+/**
+ * `Flusher` over async Deno ops: open, `syncData`, close per path, in order.
+ * Linux flushes an inode's dirty pages whichever descriptor wrote them; a
+ * path that no longer exists (deleted by retention) is skipped.
+ */
+export class AsyncOpFlusher implements Flusher {
+  #busy = false;
   #closed = false;
-
-  /** Starts the flush worker. */
-  constructor() {
-    this.#worker = new Worker(new URL("./flush_worker.ts", import.meta.url), { type: "module" });
-    this.#worker.onmessage = (event: MessageEvent<{ id: number; error?: string }>) => {
-      const pending = this.#pending;
-      if (pending === undefined || pending.id !== event.data.id || this.#closed) return;
-      this.#pending = undefined;
-      pending.done(event.data.error);
-    };
-  }
 
   /** Whether a job is running. */
   get busy(): boolean {
-    return this.#pending !== undefined;
+    return this.#busy;
   }
 
   /** Starts a job unless one is running. */
   sync(paths: readonly string[], done: (error: string | undefined) => void): boolean {
-    if (this.#closed || this.#pending !== undefined) return false;
-    const id = this.#nextId++;
-    this.#pending = { id, done };
-    this.#worker.postMessage({ id, paths: [...paths] });
+    if (this.#closed || this.#busy) return false;
+    this.#busy = true;
+    syncAll([...paths]).then(
+      () => this.#finish(done, undefined),
+      (error) => this.#finish(done, String(error)),
+    );
     return true;
   }
 
-  /** Stops the worker. */
+  /** Abandons a running job (its `done` is never called). */
   close(): void {
     this.#closed = true;
-    this.#pending = undefined;
-    this.#worker.terminate();
+  }
+
+  #finish(done: (error: string | undefined) => void, error: string | undefined): void {
+    this.#busy = false;
+    if (!this.#closed) done(error);
+  }
+}
+
+async function syncAll(paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true, write: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue;
+      throw error;
+    }
+    try {
+      await file.syncData();
+    } finally {
+      file.close();
+    }
   }
 }

@@ -12,7 +12,7 @@ import { ShardStore } from "./shard_store.ts";
 import { type ShardResponse, toWireError, validateShardRequest } from "./shard_protocol.ts";
 import { runShardBatch } from "./shard_ops.ts";
 import { WorkerSpareAllocator } from "./spare_allocator.ts";
-import { WorkerFlusher } from "./flusher.ts";
+import { AsyncOpFlusher } from "./flusher.ts";
 
 const TICK_MAX_MS = 20;
 let store: ShardStore | undefined;
@@ -27,7 +27,7 @@ self.onmessage = (event: MessageEvent) => {
   switch (msg.kind) {
     case "open": {
       const spares = new WorkerSpareAllocator();
-      const flusher = new WorkerFlusher();
+      const flusher = new AsyncOpFlusher();
       try {
         store = ShardStore.open({ config: msg.config, shard: msg.shard, spares, flusher });
       } catch (error) {
