@@ -1,127 +1,26 @@
 /**
- * `mqbroker`: the broker process.
+ * `mqbroker`: the broker process; the command line is `broker_cli.ts`.
  *
  * ```
  * deno task mqbroker -c broker.properties [-n "host:port;host:port"] [-p]
  * ```
  *
- * `-c` reads a properties file, `-n` overrides `namesrvAddr`, `-p` prints the effective
- * configuration and exits 0. Once listening it prints exactly one ready line to stdout:
- * `The broker[<brokerName>, <brokerIP1>:<port>] boot success. serializeType=JSON and name server is <namesrvAddr>`.
- * With `listenPort=0` the main port is free-chosen and so is the VIP port (not `port - 2`);
- * the ready line names the actual main port. SIGTERM or SIGINT: stop accepting, answer parked
- * pulls, unregister, flush offsets and configs, close the store, exit 0. A bad configuration
- * prints the error to stderr and exits 1.
+ * Starts the default number of shard workers first (this module imports only
+ * two dependency-free modules), so their isolates load on their own threads
+ * while this thread loads the broker's module graph; the store takes them
+ * when it opens and stops any it does not need. Start-up to accepting
+ * connections is shorter by about a worker's load time.
  *
  * Runs on: main thread
  * @module
  */
-import { parseArgs } from "node:util";
-import { ConfigError, getLogger } from "../common/mod.ts";
-import { formatConfig, loadBrokerConfig } from "../common/config/mod.ts";
-import { settingsFromConfig, startBroker } from "./mod.ts";
-import { startAdminHttp } from "../http/mod.ts";
+import { machineShardCount } from "../common/shard_count.ts";
+import { prewarmShardWorkers } from "../store/shard_worker_pool.ts";
 
-const log = getLogger("broker");
-const encoder = new TextEncoder();
+const NO_STORE_FLAGS = new Set(["-p", "--printConfigItem", "-h", "--help"]);
 
-const USAGE = "usage: mqbroker [-c <configFile>] [-n <namesrvAddr>] [-p] [-h]\n";
-
-async function write(
-  stream: { write(p: Uint8Array): Promise<number> },
-  text: string,
-): Promise<void> {
-  const bytes = encoder.encode(text);
-  let offset = 0;
-  for (let round = 0; offset < bytes.length && round < 10_000; round++) {
-    offset += await stream.write(bytes.subarray(offset));
-  }
+if (import.meta.main) {
+  if (!Deno.args.some((arg) => NO_STORE_FLAGS.has(arg))) prewarmShardWorkers(machineShardCount());
+  const { runBrokerCli } = await import("./broker_cli.ts");
+  Deno.exit(await runBrokerCli(Deno.args));
 }
-
-/** Installs SIGTERM/SIGINT listeners now (before the ready line) and resolves on the first signal. */
-function listenForSignal(): Promise<Deno.Signal> {
-  const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
-  const { promise, resolve } = Promise.withResolvers<Deno.Signal>();
-  for (const signal of signals) Deno.addSignalListener(signal, () => resolve(signal));
-  return promise;
-}
-
-async function main(args: string[]): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args,
-      options: {
-        configFile: { type: "string", short: "c" },
-        namesrvAddr: { type: "string", short: "n" },
-        printConfigItem: { type: "boolean", short: "p" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    await write(Deno.stderr, `${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 1;
-  }
-  if (values.help === true) {
-    await write(Deno.stdout, USAGE);
-    return 0;
-  }
-  const file = values.configFile;
-  const overrides = values.namesrvAddr === undefined
-    ? undefined
-    : { namesrvAddr: values.namesrvAddr };
-  try {
-    if (values.printConfigItem === true) {
-      const { config } = loadBrokerConfig({
-        ...(file === undefined ? {} : { file }),
-        ...(overrides === undefined ? {} : { overrides }),
-      });
-      await write(Deno.stdout, formatConfig(settingsFromConfig(config)));
-      return 0;
-    }
-    const signalled = listenForSignal();
-    const broker = await startBroker({
-      ...(file === undefined ? {} : { file }),
-      overrides: overrides ?? {},
-    });
-    const { brokerName, brokerIP1, namesrvAddr, httpPort, httpBindAddress } = broker.settings;
-    const http = httpPort === -1 ? undefined : await startAdminHttp({
-      controller: broker.controller,
-      port: httpPort,
-      hostname: httpBindAddress,
-      brokerInfo: { namesrvAddr: namesrvAddr ?? "" },
-      auth: {
-        token: broker.settings.httpAuthToken ?? undefined,
-        basic: broker.settings.httpBasicAuth ?? undefined,
-      },
-    }).catch(async (error) => {
-      await broker.close();
-      throw error;
-    });
-    if (http !== undefined) {
-      log.info("Admin HTTP listening", { address: `${httpBindAddress}:${http.port}` });
-    }
-    await write(
-      Deno.stdout,
-      `The broker[${brokerName}, ${brokerIP1}:${broker.port}] boot success. serializeType=JSON and name server is ${
-        namesrvAddr ?? ""
-      }\n`,
-    );
-    const signal = await signalled;
-    log.info("Shutting down", { signal });
-    await http?.close();
-    await broker.close();
-    return 0;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      await write(Deno.stderr, `${error.message}\n`);
-      return 1;
-    }
-    log.error("Broker failed", { error });
-    return 1;
-  }
-}
-
-if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -26,3 +26,4 @@ export * from "./message_codec.ts";
 export * from "./message_decoder.ts";
 export * from "./batch_codec.ts";
 export * from "./topic_validator.ts";
+export * from "./shard_count.ts";

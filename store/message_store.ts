@@ -7,6 +7,7 @@
  * Runs on: main thread
  * @module
  */
+import { releasePrewarmedShardWorkers } from "./shard_worker_pool.ts";
 import { BrokerError, type Clock, ConfigError, getLogger } from "../common/mod.ts";
 import { javaStringHashCode } from "./_common.ts";
 import type { FileIO } from "./file_io.ts";
@@ -131,6 +132,7 @@ export class MessageStore {
         const opened = await Promise.allSettled(
           indexes.map((k) => WorkerShardClient.open(config, k, sink)),
         );
+        releasePrewarmedShardWorkers();
         for (const result of opened) if (result.status === "fulfilled") shards.push(result.value);
         const failed = opened.find((r) => r.status === "rejected");
         if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;

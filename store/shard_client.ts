@@ -9,6 +9,7 @@
  * Runs on: main thread
  * @module
  */
+import { takeShardWorker } from "./shard_worker_pool.ts";
 import { BrokerError } from "../common/mod.ts";
 import { unpackLooks, unpackResult } from "./shard_ops.ts";
 import {
@@ -130,13 +131,13 @@ export class WorkerShardClient implements ShardClient {
     this.#onArrivals = onArrivals;
   }
 
-  /** Starts the worker and opens (recovers) its shard. */
+  /** Starts the worker (or takes a prewarmed one) and opens (recovers) its shard. */
   static open(
     config: StoreConfig,
     shard: number,
     onArrivals: ArrivalSink,
   ): Promise<WorkerShardClient> {
-    const worker = new Worker(new URL("./shard_worker.ts", import.meta.url), { type: "module" });
+    const worker = takeShardWorker();
     const client = new WorkerShardClient(worker, config.maxInFlightBatchesPerShard, onArrivals);
     return new Promise((resolve, reject) => {
       worker.onmessage = (event: MessageEvent<ShardResponse>) => {

@@ -5,7 +5,7 @@
  * Runs on: any
  * @module
  */
-import { ConfigError } from "../common/mod.ts";
+import { ConfigError, machineShardCount } from "../common/mod.ts";
 
 /** `ASYNC_FLUSH` answers after the page cache write; `SYNC_FLUSH` after fdatasync. */
 export type FlushDiskType = "ASYNC_FLUSH" | "SYNC_FLUSH";
@@ -70,11 +70,6 @@ export interface StoreConfig {
   maxInFlightBatchesPerShard: number;
 }
 
-function defaultShardCount(): number {
-  const cores = navigator.hardwareConcurrency ?? 2;
-  return cores <= 2 ? 1 : Math.min(8, cores - 1);
-}
-
 /** Defaults of every key except `storePathRootDir`. */
 export const STORE_CONFIG_DEFAULTS: Omit<StoreConfig, "storePathRootDir"> = {
   mappedFileSizeCommitLog: 1024 * 1024 * 1024,
@@ -99,7 +94,7 @@ export const STORE_CONFIG_DEFAULTS: Omit<StoreConfig, "storePathRootDir"> = {
   maxIndexNum: 20_000_000,
   checkCRCOnRecover: true,
   warmMapedFileEnable: undefined,
-  shardCount: defaultShardCount(),
+  shardCount: machineShardCount(),
   maxTransferBytesOnMessageInMemory: 256 * 1024,
   maxTransferCountOnMessageInMemory: 32,
   defaultQueryMaxNum: 32,

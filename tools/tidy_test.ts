@@ -213,3 +213,11 @@ Deno.test("tidyTree() walks .ts files and skips data/ and node_modules", async (
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("checkImport() lets entry files import leaf modules, and leaf modules import nothing", () => {
+  assert.equal(checkImport("broker/main.ts", "../store/shard_worker_pool.ts"), undefined);
+  assert.match(checkImport("broker/x.ts", "../store/shard_worker_pool.ts") ?? "", /mod\.ts/);
+  const findings = checkSource("store/shard_worker_pool.ts", 'import { x } from "./y.ts";\n');
+  assert.equal(findings.length, 1);
+  assert.match(findings[0]!.reason, /leaf module/);
+});

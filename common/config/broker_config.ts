@@ -10,6 +10,7 @@
  * Runs on: any
  * @module
  */
+import { defaultShardCount } from "../shard_count.ts";
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
 import { COMMIT_LOG_FILE_BYTES, MESSAGE_MAX_BYTES } from "../limits.ts";
@@ -292,16 +293,6 @@ export function resolveBrokerConfig(
   };
   config.brokerId = resolveBrokerId(config, warnings);
   return { config, warnings };
-}
-
-/**
- * Store shards for a machine with `cores` cores, as the store's own default (docs/store.md):
- * the main thread (sockets, frames, handlers) keeps a core, so 1 shard up to 2 cores, else
- * cores - 1, at most 8. On 2 vCPUs two shard workers cost a quarter more CPU per produced
- * message than one (BENCHMARKS.md).
- */
-export function defaultShardCount(cores: number): number {
-  return cores <= 2 ? 1 : Math.min(8, cores - 1);
 }
 
 /** Java: `${rocketmq.home.dir}/conf/plain_acl.yml`; a relative path is taken under home. */
