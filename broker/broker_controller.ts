@@ -42,6 +42,7 @@ import { TimerMessageService } from "./timer_message_service.ts";
 import { ConsumerFilterManager } from "./consumer_filter_manager.ts";
 import { BrokerAcl, type ListenerOptions, listenerOptions } from "./broker_security.ts";
 import { SEND_CODES, SendFlowControl, SendRefusal } from "./send_flow_control.ts";
+import { withTurnMonotonic } from "./_turn_clock.ts";
 
 const log = getLogger("broker");
 
@@ -129,7 +130,7 @@ export class BrokerController implements BrokerRuntime {
       maxWaitMs: this.settings.waitTimeMillsInSendQueue,
       busyAfterMs: this.settings.osPageCacheBusyTimeOutMills,
       fastFailure: this.settings.brokerFastFailureEnable,
-      clock: this.clock,
+      clock: withTurnMonotonic(this.clock),
     });
     this.stats = new BrokerStats(this.clock.now(), () => this.clock.now());
     this.storeHost = { host: this.settings.brokerIP1, port: this.settings.listenPort };
