@@ -135,11 +135,14 @@ export async function handleSendMessage(
     );
   }
   rt.stats.recordPut(topic, result.stored.length, body.length);
-  const msgIds = result.stored.map((s) => createOffsetMessageId(rt.storeHost, s.physicalOffset));
+  const stored = result.stored;
+  const msgId = stored.length === 1
+    ? createOffsetMessageId(rt.storeHost, stored[0]!.physicalOffset)
+    : stored.map((s) => createOffsetMessageId(rt.storeHost, s.physicalOffset)).join(",");
   return createResponse(request, mapped.code, {
     remark: mapped.remark,
     extFields: {
-      msgId: msgIds.join(","),
+      msgId,
       queueId: String(queueId),
       queueOffset: String(result.stored[0]?.queueOffset ?? 0),
       MSG_REGION: rt.settings.regionId,
