@@ -42,6 +42,7 @@ import { TimerMessageService } from "./timer_message_service.ts";
 import { ConsumerFilterManager } from "./consumer_filter_manager.ts";
 import { BrokerAcl, type ListenerOptions, listenerOptions } from "./broker_security.ts";
 import { SEND_CODES, SendFlowControl, SendRefusal } from "./send_flow_control.ts";
+import { withTurnClock } from "./_turn_clock.ts";
 
 const log = getLogger("broker");
 
@@ -129,9 +130,10 @@ export class BrokerController implements BrokerRuntime {
       maxWaitMs: this.settings.waitTimeMillsInSendQueue,
       busyAfterMs: this.settings.osPageCacheBusyTimeOutMills,
       fastFailure: this.settings.brokerFastFailureEnable,
-      clock: this.clock,
+      clock: withTurnClock(this.clock),
     });
-    this.stats = new BrokerStats(this.clock.now(), () => this.clock.now());
+    const statsClock = withTurnClock(this.clock);
+    this.stats = new BrokerStats(this.clock.now(), () => statsClock.now());
     this.storeHost = { host: this.settings.brokerIP1, port: this.settings.listenPort };
     this.delayLevels = parseMessageDelayLevel(this.settings.messageDelayLevel) ??
       parseMessageDelayLevel(defaultBrokerSettings().messageDelayLevel) ?? [];

@@ -16,6 +16,7 @@ import {
 } from "../remoting/mod.ts";
 import type { BrokerRuntime, RequestContext, RequestHandler } from "./broker_runtime.ts";
 import { errorToResponse } from "./response_codes.ts";
+import { turnMonotonic } from "./_turn_clock.ts";
 import { handleSendMessage } from "./handlers/send_message.ts";
 import { handlePullMessage } from "./handlers/pull_message.ts";
 import {
@@ -139,10 +140,10 @@ export async function dispatchRequest(
       remark: ` request type ${request.code} not supported`,
     });
   } else {
-    const started = performance.now();
+    const started = turnMonotonic();
     try {
       response = await handler(rt, ctx);
-      if (response !== undefined) recordLatency(rt, request.code, performance.now() - started);
+      if (response !== undefined) recordLatency(rt, request.code, turnMonotonic() - started);
     } catch (error) {
       const mapped = errorToResponse(error);
       log.warn("Request failed", { code: request.code, peer: ctx.channel.remoteAddress, error });

@@ -29,8 +29,8 @@ const INT_MAX = 2147483647;
 export class RequestHeader {
   readonly #map: ReadonlyMap<string, string> | undefined;
   readonly #record: Readonly<Record<string, string>> | undefined;
-  /** Long name -> short key, for a SEND_MESSAGE_V2 header read with long names. */
-  readonly #aliases: Readonly<Record<string, string>> | undefined;
+  /** Long name -> short key, and short key -> null (hidden), for a header read with long names. */
+  readonly #aliases: ReadonlyMap<string, string | null> | undefined;
 
   /**
    * Reads `fields` (a record, a map or nothing) in place, without a copy; `aliases` maps
@@ -39,7 +39,8 @@ export class RequestHeader {
   constructor(fields: ExtFields, aliases?: Readonly<Record<string, string>>) {
     if (fields instanceof Map) this.#map = fields;
     else if (fields !== undefined) this.#record = fields as Readonly<Record<string, string>>;
-    this.#aliases = aliases;
+    if (aliases === SEND_V2_SHORT) this.#aliases = SEND_V2_LOOKUP;
+    else if (aliases !== undefined) this.#aliases = aliasLookup(aliases);
   }
 
   #raw(key: string): string | undefined {
@@ -52,8 +53,8 @@ export class RequestHeader {
     const aliases = this.#aliases;
     if (aliases === undefined) return this.#raw(name);
     // Renamed keys are gone under their short name; a short key wins over its long name.
-    if (Object.hasOwn(SEND_V2_NAMES, name)) return undefined;
-    const short = Object.hasOwn(aliases, name) ? aliases[name] : undefined;
+    const short = aliases.get(name);
+    if (short === null) return undefined;
     return (short === undefined ? undefined : this.#raw(short)) ?? this.#raw(name);
   }
 
@@ -105,6 +106,8 @@ export class RequestHeader {
   }
 
   #toInt(name: string, text: string): number {
+    const digits = smallDigits(text);
+    if (digits >= 0 && digits <= INT_MAX) return digits;
     const value = Number(text.trim());
     if (!Number.isInteger(value) || value < INT_MIN || value > INT_MAX || text.trim() === "") {
       throw new HeaderError(`Invalid header field "${name}": "${text}" is not an int`);
@@ -113,6 +116,8 @@ export class RequestHeader {
   }
 
   #toLong(name: string, text: string): number {
+    const digits = smallDigits(text);
+    if (digits >= 0) return digits;
     const trimmed = text.trim();
     if (!/^-?\d{1,19}$/.test(trimmed)) {
       throw new HeaderError(`Invalid header field "${name}": "${text}" is not a long`);
@@ -148,6 +153,30 @@ const SEND_V2_NAMES: Readonly<Record<string, string>> = {
 const SEND_V2_SHORT: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(SEND_V2_NAMES).map(([short, long]) => [long, short]),
 );
+
+/** Long name -> short key, and every SEND_MESSAGE_V2 short key -> null (read as absent). */
+function aliasLookup(aliases: Readonly<Record<string, string>>): Map<string, string | null> {
+  const lookup = new Map<string, string | null>(Object.keys(SEND_V2_NAMES).map((k) => [k, null]));
+  for (const long of Object.keys(aliases)) {
+    if (!lookup.has(long)) lookup.set(long, aliases[long] as string);
+  }
+  return lookup;
+}
+
+const SEND_V2_LOOKUP = aliasLookup(SEND_V2_SHORT);
+
+/** The value of 1 to 15 ASCII digits (no sign, no blanks), else -1: the common case, fast. */
+function smallDigits(text: string): number {
+  const n = text.length;
+  if (n === 0 || n > 15) return -1;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
 
 /**
  * The send header with long names, whatever style the request used: V2 short keys are

@@ -31,6 +31,7 @@ const SHORT_STRING_BYTES = 64;
 function decodeText(bytes: Uint8Array, start: number, end: number): string {
   const length = end - start;
   if (length === 1 && (bytes[start] as number) < 0x80) return ONE_CHAR[bytes[start] as number]!;
+  if (length <= INTERN_MAX_BYTES) return internAscii(bytes, start, end);
   if (length <= SHORT_STRING_BYTES) {
     for (let i = start; i < end; i++) {
       if ((bytes[i] as number) >= 0x80) return textDecoder.decode(bytes.subarray(start, end));
@@ -38,6 +39,41 @@ function decodeText(bytes: Uint8Array, start: number, end: number): string {
     return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
   }
   return textDecoder.decode(bytes.subarray(start, end));
+}
+
+/** Short values are looked up in a small table of recent strings before one is made. */
+const INTERN_MAX_BYTES = 24;
+const INTERN_SLOTS = 512;
+/**
+ * The last string decoded per hash slot. Header values repeat from frame to frame (topic,
+ * group, queue id, flags, a timestamp within its millisecond), so most decodes find their
+ * string here instead of allocating one; this memo changes no result.
+ */
+const interned: string[] = Array.from({ length: INTERN_SLOTS }, () => "");
+
+function internAscii(bytes: Uint8Array, start: number, end: number): string {
+  let hash = end - start;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i] as number;
+    if (b >= 0x80) return textDecoder.decode(bytes.subarray(start, end));
+    hash = Math.imul(hash ^ b, 0x01000193);
+  }
+  const slot = (hash ^ (hash >>> 15)) & (INTERN_SLOTS - 1);
+  const known = interned[slot] as string;
+  if (known.length === end - start) {
+    let same = true;
+    for (let i = 0; i < known.length; i++) {
+      if (known.charCodeAt(i) !== bytes[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return known;
+  }
+  let text = "";
+  for (let i = start; i < end; i++) text += ONE_CHAR[bytes[i] as number];
+  interned[slot] = text;
+  return text;
 }
 
 /** The one-character strings of the ASCII range. */
@@ -68,16 +104,6 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-/** Writes `text` (of UTF-8 length `byteLength`) at `pos`; ASCII is copied without TextEncoder. */
-function writeText(text: string, byteLength: number, out: Uint8Array, pos: number): number {
-  if (byteLength === text.length) {
-    for (let i = 0; i < byteLength; i++) out[pos + i] = text.charCodeAt(i);
-  } else {
-    textEncoder.encodeInto(text, out.subarray(pos, pos + byteLength));
-  }
-  return pos + byteLength;
-}
-
 function textOf(value: unknown): string {
   return typeof value === "string" ? value : String(value);
 }
@@ -96,9 +122,7 @@ function isInt16(value: number): boolean {
  * code or version does not fit 16 bits (check with `fitsBinaryHeader`).
  */
 export function encodeBinaryHeader(cmd: CommandHeader): Uint8Array {
-  const out = new Uint8Array(binaryHeaderByteLength(cmd));
-  writeBinaryHeader(cmd, out, 0);
-  return out;
+  return encodeBinaryHeaderShared(cmd).slice();
 }
 
 /**
@@ -129,37 +153,77 @@ export function binaryHeaderByteLength(cmd: CommandHeader): number {
 /**
  * Writes the binary header of `cmd` into `out` at `offset` (room for
  * `binaryHeaderByteLength(cmd)` bytes is the caller's duty); returns the
- * offset after it. No allocation for ASCII text.
+ * offset after it.
  */
 export function writeBinaryHeader(cmd: CommandHeader, out: Uint8Array, offset: number): number {
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  view.setInt16(offset, cmd.code);
-  out[offset + 2] = languageByte(cmd.language);
-  view.setInt16(offset + 3, cmd.version);
-  view.setInt32(offset + 5, cmd.opaque | 0);
-  view.setInt32(offset + 9, cmd.flag | 0);
-  let pos = offset + 13;
-  const remark = cmd.remark === undefined || cmd.remark === "" ? undefined : cmd.remark;
-  const remarkBytes = remark === undefined ? 0 : utf8Length(remark);
-  view.setInt32(pos, remarkBytes);
-  pos += 4;
-  if (remark !== undefined) pos = writeText(remark, remarkBytes, out, pos);
+  const header = encodeBinaryHeaderShared(cmd);
+  out.set(header, offset);
+  return offset + header.length;
+}
+
+/** Scratch of `encodeBinaryHeaderShared`; grows, never shrinks below its first size. */
+let scratch = new Uint8Array(1024);
+let scratchView = new DataView(scratch.buffer);
+
+function ensureScratch(bytes: number): void {
+  if (bytes <= scratch.length) return;
+  const next = new Uint8Array(Math.max(bytes, scratch.length * 2));
+  next.set(scratch);
+  scratch = next;
+  scratchView = new DataView(next.buffer);
+}
+
+/** Writes `text` as UTF-8 at `pos` of the scratch; returns the end. ASCII skips TextEncoder. */
+function putText(text: string, pos: number): number {
+  const n = text.length;
+  ensureScratch(pos + n * 3); // 3 bytes per UTF-16 unit bound the UTF-8 length
+  const out = scratch;
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return pos + textEncoder.encodeInto(text, out.subarray(pos)).written;
+    out[pos + i] = code;
+  }
+  return pos + n;
+}
+
+/**
+ * Encodes the header of `cmd` in one pass into a scratch buffer shared by every call and
+ * returns a view of it, valid until the next call (copy it out before encoding another).
+ * Throws `RangeError` when the code or version does not fit 16 bits or a key is longer than
+ * 32767 bytes.
+ */
+export function encodeBinaryHeaderShared(cmd: CommandHeader): Uint8Array {
+  if (!fitsBinaryHeader(cmd)) {
+    throw new RangeError(
+      `Cannot encode binary header: code ${cmd.code} or version ${cmd.version} exceeds 16 bits`,
+    );
+  }
+  scratchView.setInt16(0, cmd.code);
+  scratch[2] = languageByte(cmd.language);
+  scratchView.setInt16(3, cmd.version);
+  scratchView.setInt32(5, cmd.opaque | 0);
+  scratchView.setInt32(9, cmd.flag | 0);
+  let pos = 17;
+  if (cmd.remark !== undefined && cmd.remark !== "") pos = putText(cmd.remark, 17);
+  scratchView.setInt32(13, pos - 17);
   const mapStart = pos;
   pos += 4;
   const fields = cmd.extFields;
   for (const key in fields) {
     const value = fields[key];
     if (value === undefined || value === null) continue;
-    const keyBytes = utf8Length(key);
-    view.setInt16(pos, keyBytes);
-    pos = writeText(key, keyBytes, out, pos + 2);
-    const text = textOf(value);
-    const valueBytes = utf8Length(text);
-    view.setInt32(pos, valueBytes);
-    pos = writeText(text, valueBytes, out, pos + 4);
+    const keyEnd = putText(key, pos + 2);
+    if (keyEnd - pos - 2 > 0x7fff) {
+      throw new RangeError(`Cannot encode binary header: key "${key}" too long`);
+    }
+    scratchView.setInt16(pos, keyEnd - pos - 2);
+    ensureScratch(keyEnd + 4);
+    pos = putText(textOf(value), keyEnd + 4);
+    scratchView.setInt32(keyEnd, pos - keyEnd - 4);
   }
-  view.setInt32(mapStart, pos - mapStart - 4);
-  return pos;
+  ensureScratch(pos);
+  scratchView.setInt32(mapStart, pos - mapStart - 4);
+  return scratch.subarray(0, pos);
 }
 
 /** Decodes a binary header; throws `DecodeError` when a length points past the header. */

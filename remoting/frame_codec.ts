@@ -13,17 +13,17 @@
  * Runs on: any
  * @module
  */
-import { DecodeError, FRAME_MAX_BYTES, FRAME_MIN_BYTES } from "../common/mod.ts";
+import { DecodeError, FRAME_MAX_BYTES, FRAME_MIN_BYTES, utf8Length } from "../common/mod.ts";
 import {
-  binaryHeaderByteLength,
   decodeBinaryHeader,
+  encodeBinaryHeaderShared,
   fitsBinaryHeader,
-  writeBinaryHeader,
 } from "./binary_header_codec.ts";
-import { decodeJsonHeader, encodeJsonHeader } from "./json_header_codec.ts";
+import { decodeJsonHeader, encodeJsonHeaderText } from "./json_header_codec.ts";
 import type { RemotingCommand, SerializeType } from "./remoting_command.ts";
 
 const HEADER_LENGTH_MAX = 0xffffff;
+const textEncoder = new TextEncoder();
 const DECODER_INITIAL_BYTES = 64 * 1024;
 
 /**
@@ -32,21 +32,34 @@ const DECODER_INITIAL_BYTES = 64 * 1024;
  * binary fields (the POP family) falls back to JSON, which every peer reads.
  */
 export function encodeCommand(cmd: RemotingCommand): Uint8Array {
+  return writeCommand(cmd, (size) => new Uint8Array(size));
+}
+
+/**
+ * Encodes `cmd` as `encodeCommand` does, into the bytes `room(size)` returns (exactly `size`
+ * bytes, such as a view of a buffer shared by many frames); returns those bytes. Throws
+ * `RangeError` before calling `room` when the header cannot be encoded.
+ */
+export function writeCommand(
+  cmd: RemotingCommand,
+  room: (size: number) => Uint8Array,
+): Uint8Array {
   const binary = cmd.serializeType === "ROCKETMQ" && fitsBinaryHeader(cmd);
   const bodyLength = cmd.body?.length ?? 0;
   let frame: Uint8Array;
   let headerLength: number;
   if (binary) {
-    headerLength = checkHeaderLength(binaryHeaderByteLength(cmd));
-    frame = new Uint8Array(8 + headerLength + bodyLength);
-    writeBinaryHeader(cmd, frame, 8);
-  } else {
-    const header = encodeJsonHeader(cmd);
+    const header = encodeBinaryHeaderShared(cmd);
     headerLength = checkHeaderLength(header.length);
-    frame = new Uint8Array(8 + headerLength + bodyLength);
+    frame = room(8 + headerLength + bodyLength);
     frame.set(header, 8);
+  } else {
+    const text = encodeJsonHeaderText(cmd);
+    headerLength = checkHeaderLength(utf8Length(text));
+    frame = room(8 + headerLength + bodyLength);
+    textEncoder.encodeInto(text, frame.subarray(8, 8 + headerLength));
   }
-  const view = new DataView(frame.buffer);
+  const view = new DataView(frame.buffer, frame.byteOffset, 8);
   view.setUint32(0, 4 + headerLength + bodyLength);
   view.setUint32(4, ((binary ? 1 : 0) << 24 | headerLength) >>> 0);
   if (cmd.body !== undefined && bodyLength > 0) frame.set(cmd.body, 8 + headerLength);
@@ -88,8 +101,9 @@ export interface FrameDecoderOptions {
  * Streaming frame decoder. Accepts any chunking (a frame split at every byte,
  * many frames in one chunk). Complete frames inside a chunk are decoded in
  * place; only a partial tail is copied into a reusable buffer. Bodies are
- * always copied out, so returned commands stay valid after the caller reuses
- * its read buffer. After a `DecodeError` the stream is unusable and every
+ * always copied out (the whole frames of one chunk in one copy, each body a
+ * view of it), so returned commands stay valid after the caller reuses its
+ * read buffer. After a `DecodeError` the stream is unusable and every
  * later `push` throws too (the caller closes the connection).
  */
 export class FrameDecoder {
@@ -131,14 +145,32 @@ export class FrameDecoder {
       if (this.#buffered > 0) return out;
     }
     const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const first = pos;
+    let frames = 0;
     while (chunk.length - pos >= 4) {
       const length = this.#checkLength(view.getUint32(pos));
       if (chunk.length - pos - 4 < length) break;
-      out.push(decodeFrameAt(chunk, view, pos, length));
       pos += 4 + length;
+      frames++;
     }
+    if (frames === 1) {
+      out.push(decodeFrameAt(chunk, view, first, pos - first - 4, true));
+    } else if (frames > 1) this.#decodeRun(chunk.slice(first, pos), out);
     if (pos < chunk.length) this.#keep(chunk.subarray(pos));
     return out;
+  }
+
+  /**
+   * Decodes whole frames from `run`, a private copy of them: one copy per read instead of one
+   * per body (bodies are views of the copy, which lives as long as any of them).
+   */
+  #decodeRun(run: Uint8Array, out: RemotingCommand[]): void {
+    const view = new DataView(run.buffer, run.byteOffset, run.byteLength);
+    for (let pos = 0; pos < run.length;) {
+      const length = view.getUint32(pos);
+      out.push(decodeFrameAt(run, view, pos, length, false));
+      pos += 4 + length;
+    }
   }
 
   /** Completes the frame started in an earlier chunk; returns how much of `chunk` it used. */
@@ -159,7 +191,7 @@ export class FrameDecoder {
     pos += take;
     if (this.#buffered < total) return pos;
     const full = new DataView(this.#buffer.buffer);
-    out.push(decodeFrameAt(this.#buffer, full, 0, total - 4));
+    out.push(decodeFrameAt(this.#buffer, full, 0, total - 4, true));
     this.#buffered = 0;
     if (this.#buffer.length > DECODER_INITIAL_BYTES * 16) {
       // A huge frame went by: give its memory back instead of holding it per connection.
@@ -195,12 +227,16 @@ export class FrameDecoder {
   }
 }
 
-/** Decodes the frame whose length prefix is at `start` and whose length value is `length`. */
+/**
+ * Decodes the frame whose length prefix is at `start` and whose length value is `length`; the
+ * body is copied when `copyBody`, else a view of `bytes` (a private copy the caller made).
+ */
 function decodeFrameAt(
   bytes: Uint8Array,
   view: DataView,
   start: number,
   length: number,
+  copyBody: boolean,
 ): RemotingCommand {
   const word = view.getUint32(start + 4);
   const type = word >>> 24;
@@ -222,6 +258,8 @@ function decodeFrameAt(
   // The header object is fresh: complete it in place instead of copying it.
   const cmd = header as RemotingCommand;
   cmd.serializeType = serializeType;
-  if (bodyEnd > bodyStart) cmd.body = bytes.slice(bodyStart, bodyEnd);
+  if (bodyEnd > bodyStart) {
+    cmd.body = copyBody ? bytes.slice(bodyStart, bodyEnd) : bytes.subarray(bodyStart, bodyEnd);
+  }
   return cmd;
 }

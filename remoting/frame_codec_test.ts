@@ -85,6 +85,14 @@ Deno.test("FrameDecoder.push() returns bodies that survive reuse of the caller's
   const [got] = decoder.push(reused);
   reused.fill(0);
   deepEqual(got?.body, cmd.body);
+  // Several whole frames in one chunk: their bodies share one copy of the chunk.
+  const many = [1, 2, 4, 5, 7].map((i) => sample(i, i % 2 === 0 ? "JSON" : "ROCKETMQ"));
+  const frames = many.map(encodeCommand);
+  const chunk = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+  frames.reduce((pos, f) => (chunk.set(f, pos), pos + f.length), 0);
+  const decoded = decoder.push(chunk);
+  chunk.fill(0);
+  deepEqual(decoded.map((c) => c.body), many.map((c) => c.body));
 });
 
 Deno.test("FrameDecoder.push() handles a frame far larger than its starting buffer", () => {

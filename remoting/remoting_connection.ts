@@ -17,7 +17,8 @@ import {
   type Logger,
   TimeoutError,
 } from "../common/mod.ts";
-import { encodeCommand, FrameDecoder } from "./frame_codec.ts";
+import { FrameDecoder } from "./frame_codec.ts";
+import { WriteQueue } from "./_write_queue.ts";
 import {
   createResponse,
   FLAG_ONEWAY,
@@ -70,11 +71,6 @@ interface PendingRequest {
 
 let nextConnectionId = 1;
 
-/** First size of the reused join buffer of a connection. */
-const OUT_BUFFER_INITIAL_BYTES = 16 * 1024;
-/** A join buffer larger than this (a burst of big frames) is not kept for the next write. */
-const OUT_BUFFER_KEEP_BYTES = 1024 * 1024;
-
 /** Default handler: every request code is unknown. */
 function notSupported(cmd: RemotingCommand): RemotingCommand {
   return createResponse(cmd, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, {
@@ -105,10 +101,7 @@ export class RemotingConnection {
   /** One timer for all pending requests, armed for the earliest deadline. */
   #timeoutTimer: ReturnType<typeof setTimeout> | undefined;
   #timerDeadline = Infinity;
-  #queue: Uint8Array[] = [];
-  #queuedBytes = 0;
-  /** Reused buffer that joins queued frames for one write (only touched between writes). */
-  #out: Uint8Array = new Uint8Array(0);
+  readonly #queue = new WriteQueue();
   #writingBytes = 0;
   #lastActivityMs = performance.now();
   #busyAnswers = 0;
@@ -145,7 +138,7 @@ export class RemotingConnection {
 
   /** Bytes queued or being written to the peer. */
   get backlogBytes(): number {
-    return this.#queuedBytes + this.#writingBytes;
+    return this.#queue.bytes + this.#writingBytes;
   }
 
   /** Requests answered SYSTEM_BUSY because too many handlers were running. */
@@ -161,7 +154,7 @@ export class RemotingConnection {
   /** Queues `cmd` for writing (a late response, for example); false if the connection is closed. */
   send(cmd: RemotingCommand): boolean {
     if (this.#closing) return false;
-    this.#enqueue(encodeCommand(cmd));
+    this.#enqueue(cmd);
     this.#scheduleWrite();
     return true;
   }
@@ -188,12 +181,11 @@ export class RemotingConnection {
         }),
       );
     }
-    const bytes = encodeCommand(cmd);
+    this.#enqueue(cmd);
     return new Promise<RemotingCommand>((resolve, reject) => {
       const deadline = performance.now() + timeoutMs;
       this.#pending.set(cmd.opaque, { resolve, reject, deadline, code: cmd.code, timeoutMs });
       if (deadline < this.#timerDeadline) this.#armTimeouts(deadline);
-      this.#enqueue(bytes);
       this.#scheduleWrite();
     });
   }
@@ -305,8 +297,7 @@ export class RemotingConnection {
       pending.reject(this.#closedError());
     }
     this.#pending.clear();
-    this.#queue = [];
-    this.#queuedBytes = 0;
+    this.#queue.clear();
     this.#resolveClosed();
     try {
       this.#onClose?.(this);
@@ -373,14 +364,11 @@ export class RemotingConnection {
     const out = response.opaque === request.opaque && isResponse(response)
       ? response
       : { ...response, opaque: request.opaque, flag: response.flag | FLAG_RESPONSE };
-    let bytes: Uint8Array;
     try {
-      bytes = encodeCommand(out);
+      this.#enqueue(out);
     } catch (error) {
       this.#answerError(request, error);
-      return;
     }
-    this.#enqueue(bytes);
   }
 
   /** Answers SYSTEM_BUSY without running the handler (oneway requests are dropped). */
@@ -394,9 +382,7 @@ export class RemotingConnection {
       });
     }
     if (isOneway(request) || this.#closing) return;
-    this.#enqueue(encodeCommand(
-      createResponse(request, ResponseCode.SYSTEM_BUSY, { remark: OVERLOAD_REMARK }),
-    ));
+    this.#enqueue(createResponse(request, ResponseCode.SYSTEM_BUSY, { remark: OVERLOAD_REMARK }));
   }
 
   #answerError(request: RemotingCommand, error: unknown): void {
@@ -412,13 +398,13 @@ export class RemotingConnection {
     const response = createResponse(request, ResponseCode.SYSTEM_ERROR, {
       remark: `Cannot process request code ${request.code}: internal error`,
     });
-    this.#enqueue(encodeCommand(response));
+    this.#enqueue(response);
   }
 
-  #enqueue(bytes: Uint8Array): void {
+  /** Encodes `cmd` and queues its frame; throws `RangeError` when it cannot be encoded. */
+  #enqueue(cmd: RemotingCommand): void {
     if (this.#closing) return;
-    this.#queue.push(bytes);
-    this.#queuedBytes += bytes.length;
+    this.#queue.push(cmd);
     if (this.backlogBytes > this.#maxBacklogBytes) {
       this.#log.warn("Closing connection: peer does not read, write backlog over the limit", {
         conn: this.id,
@@ -426,8 +412,7 @@ export class RemotingConnection {
         backlogBytes: this.backlogBytes,
         maxWriteBacklogBytes: this.#maxBacklogBytes,
       });
-      this.#queue = [];
-      this.#queuedBytes = 0;
+      this.#queue.clear();
       this.close();
     }
   }
@@ -443,7 +428,7 @@ export class RemotingConnection {
   }
 
   #startWriting(): void {
-    if (this.#writer !== undefined || this.#queue.length === 0 || this.#closing) return;
+    if (this.#writer !== undefined || this.#queue.isEmpty || this.#closing) return;
     const writer: Promise<void> = this.#writeLoop().finally(() => {
       if (this.#writer === writer) this.#writer = undefined;
       // Frames queued after the loop's last check and before this point.
@@ -454,8 +439,8 @@ export class RemotingConnection {
 
   async #writeLoop(): Promise<void> {
     try {
-      while (this.#queue.length > 0 && !this.#closing) {
-        const batch = this.#takeBatch();
+      while (!this.#queue.isEmpty && !this.#closing) {
+        const batch = this.#queue.take();
         this.#writingBytes = batch.length;
         let offset = 0;
         while (offset < batch.length) {
@@ -470,28 +455,5 @@ export class RemotingConnection {
     } finally {
       this.#writingBytes = 0;
     }
-  }
-
-  /**
-   * Joins everything queued into one buffer so it goes out in one write. The
-   * join buffer is reused (the previous write has finished when this runs);
-   * one that grew past `OUT_BUFFER_KEEP_BYTES` is dropped after use.
-   */
-  #takeBatch(): Uint8Array {
-    const parts = this.#queue;
-    const total = this.#queuedBytes;
-    this.#queue = [];
-    this.#queuedBytes = 0;
-    if (parts.length === 1) return parts[0] as Uint8Array;
-    if (this.#out.length < total || this.#out.length > OUT_BUFFER_KEEP_BYTES) {
-      this.#out = new Uint8Array(Math.max(total, OUT_BUFFER_INITIAL_BYTES));
-    }
-    const batch = this.#out.subarray(0, total);
-    let pos = 0;
-    for (const part of parts) {
-      batch.set(part, pos);
-      pos += part.length;
-    }
-    return batch;
   }
 }

@@ -30,6 +30,8 @@ import { decodeBatchBody } from "./_batch_body.ts";
 import { fail } from "./_reply.ts";
 
 const BATCH_MAX_MESSAGES = 10_000;
+/** A single message with none of these is no timer message (no clock read needed). */
+const TIMER_PROPERTIES = ["TIMER_DELIVER_MS", "TIMER_DELAY_SEC", "TIMER_DELAY_MS"];
 
 /** What the send handler hands over. */
 export interface BuildInput {
@@ -40,6 +42,30 @@ export interface BuildInput {
   body: Uint8Array;
   properties: Map<string, string>;
   batch: boolean;
+}
+
+/** The record of a single message whose properties `finishPlainProperties` finished. */
+export function buildPlainMessage(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+  input: Omit<BuildInput, "properties" | "batch"> & { properties: string },
+): MessageToStore {
+  const { header, config } = input;
+  return {
+    topic: input.topic,
+    queueId: input.queueId,
+    flag: header.flag,
+    body: input.body,
+    properties: input.properties,
+    sysFlag: config.topicFilterType === "MULTI_TAG"
+      ? header.sysFlag | MessageSysFlag.MULTI_TAGS_FLAG
+      : header.sysFlag,
+    bornTimestamp: header.bornTimestamp,
+    bornHost: safeAddress(ctx.channel.remoteAddress),
+    storeHost: rt.storeHost,
+    reconsumeTimes: header.reconsumeTimes,
+    preparedTransactionOffset: 0,
+  };
 }
 
 /** The records of one send, or a refusal (empty batch, bad timer). */
@@ -108,6 +134,7 @@ function routeSpecial(
     return undefined;
   }
   if (routeDelayLevel(draft, rt.delayLevels.length)) return undefined;
+  if (!TIMER_PROPERTIES.some((name) => draft.properties.has(name))) return undefined;
   const nowMs = rt.clock.now();
   if (!rt.settings.timerWheelEnable) {
     if (timerDeliverMs(draft.properties, nowMs) === undefined) return undefined;

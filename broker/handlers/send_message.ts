@@ -8,7 +8,13 @@
  * Runs on: main thread
  * @module
  */
-import { createOffsetMessageId, decodeProperties, defaultRandom } from "../../common/mod.ts";
+import {
+  createOffsetMessageId,
+  createUniqueId,
+  decodeProperties,
+  defaultRandom,
+  type MessageToStore,
+} from "../../common/mod.ts";
 import { RequestCode, ResponseCode } from "../../remoting/mod.ts";
 import type { BrokerRuntime, RequestContext } from "../broker_runtime.ts";
 import { type RequestHeader, sendHeaderWithLongNames } from "../request_header.ts";
@@ -19,7 +25,8 @@ import {
   type TopicConfig,
 } from "../topic_config_manager.ts";
 import { putStatusToResponse } from "../response_codes.ts";
-import { buildMessages } from "./_send_records.ts";
+import { type BuildInput, buildMessages, buildPlainMessage } from "./_send_records.ts";
+import { finishPlainProperties } from "./_plain_properties.ts";
 import { fail } from "./_reply.ts";
 import { createResponse, type RemotingCommand } from "../../remoting/mod.ts";
 
@@ -108,11 +115,6 @@ export async function handleSendMessage(
     if ("response" in redirected) return redirected.response;
     ({ topic, queueId } = redirected);
   }
-  const properties = decodeProperties(header.properties);
-  // A message redirected to the DLQ is not delayed (Java forces DELAY to -1).
-  if (topic.startsWith(DLQ_PREFIX) && !header.topic.startsWith(DLQ_PREFIX)) {
-    properties.set("DELAY", "-1");
-  }
   const body = request.body ?? new Uint8Array(0);
   if (body.length > rt.settings.maxMessageSize) {
     return fail(
@@ -121,15 +123,7 @@ export async function handleSendMessage(
       `the message body size ${body.length} exceeds ${rt.settings.maxMessageSize}`,
     );
   }
-  if (properties.get("TRAN_MSG") === "true" && rt.settings.rejectTransactionMessage) {
-    return fail(
-      request,
-      ResponseCode.NO_PERMISSION,
-      `the broker[${rt.settings.brokerName}] sending transaction message is forbidden`,
-    );
-  }
-  const input = { header, topic, queueId, config, body, properties, batch };
-  const messages = buildMessages(rt, ctx, input);
+  const messages = toStore(rt, ctx, { header, topic, queueId, config, body, batch });
   if (!Array.isArray(messages)) return messages;
   const result = await rt.store.putMessages(messages);
   const mapped = putStatusToResponse(result.status);
@@ -141,17 +135,47 @@ export async function handleSendMessage(
     );
   }
   rt.stats.recordPut(topic, result.stored.length, body.length);
-  const msgIds = result.stored.map((s) => createOffsetMessageId(rt.storeHost, s.physicalOffset));
+  const stored = result.stored;
+  const msgId = stored.length === 1
+    ? createOffsetMessageId(rt.storeHost, stored[0]!.physicalOffset)
+    : stored.map((s) => createOffsetMessageId(rt.storeHost, s.physicalOffset)).join(",");
   return createResponse(request, mapped.code, {
     remark: mapped.remark,
     extFields: {
-      msgId: msgIds.join(","),
+      msgId,
       queueId: String(queueId),
       queueOffset: String(result.stored[0]?.queueOffset ?? 0),
       MSG_REGION: rt.settings.regionId,
       TRACE_ON: String(rt.settings.traceOn),
     },
   });
+}
+
+/** The records of a send (plain single messages skip the properties map), or a refusal. */
+function toStore(
+  rt: BrokerRuntime,
+  ctx: RequestContext,
+  input: Omit<BuildInput, "properties"> & { header: SendHeader },
+): MessageToStore[] | RemotingCommand {
+  const { header, topic } = input;
+  if (!input.batch && topic === header.topic) {
+    const cluster = rt.settings.brokerClusterName;
+    const plain = finishPlainProperties(header.properties, cluster, createUniqueId);
+    if (plain !== undefined) return [buildPlainMessage(rt, ctx, { ...input, properties: plain })];
+  }
+  const properties = decodeProperties(header.properties);
+  // A message redirected to the DLQ is not delayed (Java forces DELAY to -1).
+  if (topic.startsWith(DLQ_PREFIX) && !header.topic.startsWith(DLQ_PREFIX)) {
+    properties.set("DELAY", "-1");
+  }
+  if (properties.get("TRAN_MSG") === "true" && rt.settings.rejectTransactionMessage) {
+    return fail(
+      ctx.request,
+      ResponseCode.NO_PERMISSION,
+      `the broker[${rt.settings.brokerName}] sending transaction message is forbidden`,
+    );
+  }
+  return buildMessages(rt, ctx, { ...input, properties });
 }
 
 function checkTopic(
