@@ -161,6 +161,7 @@ export class StoreAdapter implements BrokerMessageStore {
       topic: first.topic,
       queueId: first.queueId,
       records,
+      giveRecords: true,
       waitStoreMsgOk: findProperty(first.properties, "WAIT") !== "false",
     });
     const stored: PutResult["stored"] = result.physicalOffsets.map((physicalOffset, i) => {

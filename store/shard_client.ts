@@ -61,6 +61,8 @@ export interface Batch {
   puts: PutOpsBuilder;
   putWaiters: Waiter[];
   parts: Uint8Array[];
+  /** Whether the single part may be transferred (its put gave its records away). */
+  given: boolean;
   bytes: number;
   ops: ReadOp[];
   looks: number[];
@@ -82,6 +84,7 @@ export function emptyBatch(): Batch {
     puts: new PutOpsBuilder(),
     putWaiters: [],
     parts: [],
+    given: false,
     bytes: 0,
     ops: [],
     looks: [],
@@ -102,6 +105,11 @@ export function looksWire(batch: Batch): Float64Array | null {
 /** Packs the queued puts into one buffer. */
 export function packPayload(batch: Batch): ArrayBuffer | null {
   if (batch.puts.count === 0) return null;
+  const only = batch.parts.length === 1 && batch.given ? batch.parts[0]! : undefined;
+  if (only !== undefined && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength) {
+    // One put that gave away a buffer of its own (large records): transfer it, no copy.
+    return only.buffer as ArrayBuffer;
+  }
   const payload = new Uint8Array(batch.bytes);
   let pos = 0;
   for (const part of batch.parts) {
@@ -170,6 +178,7 @@ export class WorkerShardClient implements ShardClient {
       const b = this.#batch;
       b.puts.add(req.topic, req.queueId, b.bytes, req.records.length, req.waitStoreMsgOk ?? true);
       b.putWaiters.push({ resolve: resolve as (v: unknown) => void, reject });
+      b.given = b.parts.length === 0 && req.giveRecords === true;
       b.parts.push(req.records);
       b.bytes += req.records.length;
       this.#sealIfFull();

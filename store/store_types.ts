@@ -41,6 +41,11 @@ export interface PutRequest {
   records: Uint8Array;
   /** False when the producer sent `WAIT=false`: answer without waiting for the flush. */
   waitStoreMsgOk?: boolean;
+  /**
+   * The caller gives `records` away: when they fill a buffer of their own, a shard worker
+   * may take that buffer by transfer instead of a copy (the caller's view is then detached).
+   */
+  giveRecords?: boolean;
 }
 
 /** Answer to a put. */
