@@ -4,8 +4,10 @@
  * slave's end, or the master's end when the slave is ahead: the slave cuts
  * itself back), then streams every shard's commit-log bytes from there in
  * chunks of at most `transferBatchBytes` that never cross a segment end,
- * with a heartbeat when idle. Every REPORT updates the slave's confirmed
- * offsets. Idle for `housekeepingMs` (nothing read) closes it.
+ * with a heartbeat when idle. Once caught up it looks again after
+ * `HA_SEND_POLL_MS`, or at once when a SYNC_MASTER send waits (`wake()`).
+ * Every REPORT updates the slave's confirmed offsets. Idle for
+ * `housekeepingMs` (nothing read) closes it.
  *
  * Runs on: main thread
  * @module
@@ -18,10 +20,17 @@ import {
   type HaFrame,
   HaFrameDecoder,
 } from "./ha_protocol.ts";
-import { SerialWriter, type Signal } from "./_io.ts";
+import { SerialWriter, Signal } from "./_io.ts";
 
 const log = getLogger("ha");
 const READ_BUFFER_BYTES = 64 * 1024;
+/**
+ * Longest pause of a caught-up sender before it looks for new bytes again
+ * (Java `WaitNotifyObject.allWaitForRunning(100)` in `WriteSocketService`):
+ * ASYNC_MASTER writes do not wake it, so bytes written meanwhile go out
+ * together; a SYNC_MASTER send that waits for the slave wakes it at once.
+ */
+export const HA_SEND_POLL_MS = 100;
 
 /** What a connection needs from its service. */
 export interface HAConnectionHost {
@@ -29,8 +38,6 @@ export interface HAConnectionHost {
   ranges(): { min: number; max: number }[];
   /** Raw commit-log bytes of a shard. */
   read(shard: number, offset: number, max: number): Promise<Uint8Array>;
-  /** Notified on every write the master makes. */
-  readonly written: Signal;
   /** A report arrived (acks changed). */
   acked(connection: HAConnection): void;
   /** The connection ended. */
@@ -58,6 +65,7 @@ export class HAConnection {
   readonly #host: HAConnectionHost;
   readonly #options: HAConnectionOptions;
   readonly #writer: SerialWriter;
+  readonly #wake = new Signal();
   #closed = false;
   #sender: Promise<void> | undefined;
 
@@ -136,15 +144,27 @@ export class HAConnection {
     }
   }
 
+  /** Makes a caught-up sender look for new bytes now (a SYNC_MASTER send waits). */
+  wake(): void {
+    this.#wake.notify();
+  }
+
   async #send(): Promise<void> {
+    const { heartbeatMs } = this.#options;
+    let lastWriteMs = performance.now();
     try {
       for (let round = 0; round < Number.MAX_SAFE_INTEGER && !this.#closed; round++) {
-        const sent = await this.#sendRound();
-        if (sent) continue;
-        const woken = await this.#host.written.wait(this.#options.heartbeatMs);
-        if (!woken && !this.#closed) {
-          await this.#writer.write(encodeData(0, this.sendOffsets[0] ?? 0, new Uint8Array(0)));
+        if (await this.#sendRound()) {
+          lastWriteMs = performance.now();
+          continue;
         }
+        if (this.#closed) break;
+        if (performance.now() - lastWriteMs >= heartbeatMs) {
+          await this.#writer.write(encodeData(0, this.sendOffsets[0] ?? 0, new Uint8Array(0)));
+          lastWriteMs = performance.now();
+        }
+        const idle = performance.now() - lastWriteMs;
+        await this.#wake.wait(Math.max(1, Math.min(HA_SEND_POLL_MS, heartbeatMs - idle)));
       }
     } catch (error) {
       if (!this.#closed) log.warn("Cannot stream to slave", { slave: this.remoteAddress, error });
@@ -176,7 +196,7 @@ export class HAConnection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#host.written.notify();
+    this.#wake.notify();
     try {
       this.#conn.close();
     } catch {

@@ -15,7 +15,6 @@
  */
 import { getLogger } from "../common/mod.ts";
 import { HAConnection, type HAConnectionHost } from "./ha_connection.ts";
-import { Signal } from "./_io.ts";
 
 const log = getLogger("ha");
 /** Most slave connections served at once. */
@@ -70,7 +69,6 @@ interface Waiter {
 
 /** See the module comment. */
 export class HAService implements HAConnectionHost {
-  readonly written = new Signal();
   readonly #options: Required<HAServiceOptions>;
   readonly #connections = new Set<HAConnection>();
   readonly #runs = new Set<Promise<void>>();
@@ -112,12 +110,12 @@ export class HAService implements HAConnectionHost {
     return this.#connections.size;
   }
 
-  /** The broker wrote up to `end` in `shard`: stream it. */
+  /**
+   * The broker wrote up to `end` in `shard`: senders pick it up within
+   * `HA_SEND_POLL_MS` (at once when a SYNC_MASTER send waits for it).
+   */
   noteWritten(shard: number, end: number): void {
-    if (end > (this.#ends[shard] ?? Infinity)) {
-      this.#ends[shard] = end;
-      this.written.notify();
-    }
+    if (end > (this.#ends[shard] ?? Infinity)) this.#ends[shard] = end;
   }
 
   /** Per shard: min and written max. */
@@ -164,6 +162,7 @@ export class HAService implements HAConnectionHost {
       }, timeoutMs);
       list.push(waiter);
       this.#waiterCount++;
+      for (const c of this.#connections) c.wake();
     });
   }
 
