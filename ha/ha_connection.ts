@@ -14,7 +14,9 @@
  */
 import { crc32, getLogger } from "../common/mod.ts";
 import {
+  type DataRun,
   encodeData,
+  encodeDataFrames,
   encodeWelcome,
   HA_JOIN_CHECK_BYTES,
   type HaFrame,
@@ -31,6 +33,11 @@ const READ_BUFFER_BYTES = 64 * 1024;
  * together; a SYNC_MASTER send that waits for the slave wakes it at once.
  */
 export const HA_SEND_POLL_MS = 100;
+/**
+ * Most bytes of one shard read per round (Java's `getCommitLogData` selects
+ * the rest of the segment); sent as frames of at most `haTransferBatchSize`.
+ */
+export const HA_READ_MAX_BYTES = 1024 * 1024;
 
 /** What a connection needs from its service. */
 export interface HAConnectionHost {
@@ -172,24 +179,36 @@ export class HAConnection {
     }
   }
 
-  /** Sends one chunk of every shard that is behind; returns whether anything was sent. */
+  /**
+   * Reads what every shard that is behind has (one read per shard, at most
+   * `HA_READ_MAX_BYTES`, shards in parallel) and sends it in one write as
+   * DATA frames of at most `transferBatchBytes`; returns whether anything was sent.
+   */
   async #sendRound(): Promise<boolean> {
     const ranges = this.#host.ranges();
-    let sent = false;
-    for (const [k, range] of ranges.entries()) {
+    const readBytes = Math.max(this.#options.transferBatchBytes, HA_READ_MAX_BYTES);
+    const reads = await Promise.all(ranges.map(async (range, k): Promise<DataRun | undefined> => {
       const from = this.sendOffsets[k]!;
-      if (from >= range.max || this.#closed) continue;
-      const bytes = await this.#host.read(k, from, this.#options.transferBatchBytes);
-      if (bytes.length === 0) {
-        log.error("Slave asks for bytes this master no longer has", { shard: k, offset: from });
+      if (from >= range.max || this.#closed) return undefined;
+      return { shard: k, offset: from, bytes: await this.#host.read(k, from, readBytes) };
+    }));
+    const runs: DataRun[] = [];
+    for (const run of reads) {
+      if (run === undefined) continue;
+      if (run.bytes.length === 0) {
+        log.error("Slave asks for bytes this master no longer has", {
+          shard: run.shard,
+          offset: run.offset,
+        });
         this.close();
         return false;
       }
-      await this.#writer.write(encodeData(k, from, bytes));
-      this.sendOffsets[k] = from + bytes.length;
-      sent = true;
+      runs.push(run);
     }
-    return sent;
+    if (runs.length === 0 || this.#closed) return false;
+    await this.#writer.write(encodeDataFrames(runs, this.#options.transferBatchBytes));
+    for (const run of runs) this.sendOffsets[run.shard] = run.offset + run.bytes.length;
+    return true;
   }
 
   /** Closes the socket; `run()` then ends. */

@@ -31,6 +31,8 @@ const TYPE_WELCOME = 3;
 const TYPE_DATA = 4;
 const TWO_32 = 4294967296;
 const WELCOME_SHARD_BYTES = 32;
+/** Bytes of a DATA frame before its data: length, type, shard, offset, size. */
+const DATA_HEADER_BYTES = 19;
 /** Bytes before the join point whose CRC32 the master sends in WELCOME. */
 export const HA_JOIN_CHECK_BYTES = 4096;
 
@@ -124,6 +126,41 @@ export function encodeData(shard: number, offset: number, bytes: Uint8Array): Ui
   const out = new Uint8Array(header.length + bytes.length);
   out.set(header, 0);
   out.set(bytes, header.length);
+  return out;
+}
+
+/** Bytes of one shard's log starting at `offset`, to be sent as DATA frames. */
+export interface DataRun {
+  shard: number;
+  offset: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * Consecutive DATA frames for `runs`, each frame carrying at most
+ * `frameBytes` of its run, all in one buffer (one socket write).
+ */
+export function encodeDataFrames(runs: readonly DataRun[], frameBytes: number): Uint8Array {
+  const size = Math.max(1, Math.floor(frameBytes));
+  let total = 0;
+  for (const run of runs) {
+    total += run.bytes.length + Math.ceil(run.bytes.length / size) * DATA_HEADER_BYTES;
+  }
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  let pos = 0;
+  for (const run of runs) {
+    for (let at = 0; at < run.bytes.length; at += size) {
+      const part = run.bytes.subarray(at, Math.min(run.bytes.length, at + size));
+      view.setInt32(pos, DATA_HEADER_BYTES - 4 + part.length);
+      view.setUint8(pos + 4, TYPE_DATA);
+      view.setUint16(pos + 5, run.shard);
+      writeI64(view, pos + 7, run.offset + at);
+      view.setInt32(pos + 15, part.length);
+      out.set(part, pos + DATA_HEADER_BYTES);
+      pos += DATA_HEADER_BYTES + part.length;
+    }
+  }
   return out;
 }
 
