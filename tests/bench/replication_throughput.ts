@@ -16,7 +16,9 @@
  * Environment: `HA_BATCH` sets `haTransferBatchSize` (default 32768);
  * `HA_PROF_DIR` runs both brokers with `--cpu-prof` into
  * `<dir>/<run>-master` and `<dir>/<run>-slave` (one profile per thread);
- * `HA_THREADS` prints each run's CPU per message per thread to stderr.
+ * `HA_THREADS` prints each run's CPU per message per thread to stderr;
+ * `HA_MASTER_ROLE=SYNC_MASTER` runs a SYNC_MASTER (alone, every send then
+ * answers SLAVE_NOT_AVAILABLE and counts as not sent).
  *
  * Runs on: main thread
  * @module
@@ -89,6 +91,9 @@ interface Run {
 }
 
 const profDir = Deno.env.get("HA_PROF_DIR");
+const masterRole = Deno.env.get("HA_MASTER_ROLE") === "SYNC_MASTER"
+  ? "SYNC_MASTER"
+  : "ASYNC_MASTER";
 let runNumber = 0;
 
 function profFlags(name: string): string[] | undefined {
@@ -108,7 +113,7 @@ async function run(withSlave: boolean): Promise<Run> {
   const master = await startHaBroker({
     namesrvPort: namesrv.port,
     storeDir: dirs[0]!,
-    role: "ASYNC_MASTER",
+    role: masterRole,
     extra,
     denoFlags: profFlags("master"),
   });
