@@ -24,10 +24,12 @@ const READ_BUFFER_BYTES = 256 * 1024;
 export interface ReplicaSink {
   readonly shardCount: number;
   stats(): Promise<{ shard: number; commitLogMaxOffset: number }[]>;
+  /** `transfer`: the caller gives `bytes`' buffer away (a worker may take it without a copy). */
   appendReplica(
     shard: number,
     offset: number,
     bytes: Uint8Array,
+    options?: { transfer?: boolean },
   ): Promise<{ status: string; maxOffset: number; receivedOffset: number }>;
   truncateReplica(shard: number, offset: number): Promise<number>;
   readReplica(shard: number, offset: number, max: number): Promise<Uint8Array>;
@@ -148,7 +150,8 @@ export class HAClient {
       let moved = false;
       // DATA frames that continue each other are appended together, the shards in parallel.
       let runs: ReceivedRun[] = [];
-      for (let f = decoder.next(); f !== undefined; f = decoder.next()) {
+      // Views of the decoder's buffer: copied into one buffer per run before the next push.
+      for (let f = decoder.nextView(); f !== undefined; f = decoder.nextView()) {
         if (f.type === "data") {
           if (f.bytes.length > 0) addToRuns(runs, f);
           continue;
@@ -172,7 +175,9 @@ export class HAClient {
   /** Appends one run of master bytes; returns whether the shard's confirmed offset moved. */
   async #append(run: ReceivedRun): Promise<boolean> {
     const bytes = joined(run.parts);
-    const out = await this.#options.sink.appendReplica(run.shard, run.offset, bytes);
+    const out = await this.#options.sink.appendReplica(run.shard, run.offset, bytes, {
+      transfer: true,
+    });
     if (out.status !== "OK") {
       throw new RangeError(
         `Cannot append replicated bytes to shard ${run.shard} at ${run.offset}: ${out.status}`,
@@ -256,8 +261,8 @@ function addToRuns(
   });
 }
 
+/** The parts copied into one new buffer (they may be views of the decoder's buffer). */
 function joined(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let pos = 0;
   for (const p of parts) {

@@ -232,7 +232,8 @@ function listI64(view: DataView, pos: number, n: number): number[] {
 
 /**
  * Splits a byte stream into frames: feed it whatever arrives, take the
- * frames that are complete. Frame bodies are copies (safe to keep).
+ * frames that are complete. `next()` gives copies (safe to keep),
+ * `nextView()` views of its buffer.
  */
 export class HaFrameDecoder {
   #buf = new Uint8Array(64 * 1024);
@@ -256,6 +257,18 @@ export class HaFrameDecoder {
 
   /** The next complete frame, or `undefined` when more bytes are needed. */
   next(): HaFrame | undefined {
+    return this.#take(true);
+  }
+
+  /**
+   * Like `next()`, but the bytes of a DATA frame are a view of the decoder's
+   * buffer, valid only until the next `push()` (no copy).
+   */
+  nextView(): HaFrame | undefined {
+    return this.#take(false);
+  }
+
+  #take(copy: boolean): HaFrame | undefined {
     if (this.#end - this.#start < 4) return undefined;
     const view = new DataView(this.#buf.buffer, this.#start, 4);
     const length = view.getInt32(0);
@@ -263,7 +276,10 @@ export class HaFrameDecoder {
       throw new DecodeError(`Invalid HA frame: length ${length}`);
     }
     if (this.#end - this.#start < 4 + length) return undefined;
-    const body = this.#buf.slice(this.#start + 4, this.#start + 4 + length);
+    const from = this.#start + 4;
+    const body = copy
+      ? this.#buf.slice(from, from + length)
+      : this.#buf.subarray(from, from + length);
     this.#start += 4 + length;
     if (this.#start === this.#end) this.#start = this.#end = 0;
     return decodeFrameBody(body);

@@ -21,12 +21,16 @@ import {
   HaFrameDecoder,
 } from "./ha_protocol.ts";
 
-function decodeAll(bytes: Uint8Array, step: number): HaFrame[] {
+function decodeAll(bytes: Uint8Array, step: number, views = false): HaFrame[] {
   const decoder = new HaFrameDecoder();
   const out: HaFrame[] = [];
+  const take = () => views ? decoder.nextView() : decoder.next();
   for (let pos = 0; pos < bytes.length; pos += step) {
     decoder.push(bytes.subarray(pos, pos + step));
-    for (let f = decoder.next(); f !== undefined; f = decoder.next()) out.push(f);
+    for (let f = take(); f !== undefined; f = take()) {
+      // A view is only valid until the next push: keep a copy.
+      out.push(f.type === "data" ? { ...f, bytes: f.bytes.slice() } : f);
+    }
   }
   return out;
 }
@@ -73,6 +77,9 @@ Deno.test("HaFrameDecoder decodes every frame type whole and byte by byte", () =
   deepEqual(decodeAll(all, all.length), expected);
   deepEqual(decodeAll(all, 1), expected);
   deepEqual(decodeAll(all, 7), expected);
+  deepEqual(decodeAll(all, all.length, true), expected);
+  deepEqual(decodeAll(all, 1, true), expected);
+  deepEqual(decodeAll(all, 7, true), expected);
 });
 
 Deno.test("encodeDataHeader() gives the same bytes as the head of encodeData()", () => {
