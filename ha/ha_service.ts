@@ -6,8 +6,9 @@
  * more than `haMaxGapNotInSync` behind → SLAVE_NOT_AVAILABLE at once;
  * otherwise wait until a slave confirmed the offset, or FLUSH_SLAVE_TIMEOUT.
  *
- * It runs on the main thread: the slave stream is a few socket writes per
- * 32 KiB chunk, and the bytes are read by the shard worker that owns them
+ * It runs on the main thread: the slave stream is one shard-worker read per
+ * shard and one socket write per round (a caught-up stream looks again
+ * after 100 ms), and the bytes are read by the shard worker that owns them
  * (`readReplica`), so no thread but the owner touches a shard's files.
  *
  * Runs on: main thread
