@@ -32,12 +32,21 @@ export class SerialWriter {
   }
 }
 
-/** A wake-up signal: `wait(ms)` resolves on the next `notify()` or after `ms`. */
+/**
+ * A wake-up signal: `wait(ms)` resolves on the next `notify()` or after `ms`.
+ * A `notify()` with nobody waiting is kept for the next `wait`, so a wake-up
+ * that lands between a check and the wait is never lost.
+ */
 export class Signal {
   #waiters = new Set<() => void>();
+  #pending = false;
 
-  /** Wakes every current waiter. */
+  /** Wakes every current waiter (or the next one, when none waits now). */
   notify(): void {
+    if (this.#waiters.size === 0) {
+      this.#pending = true;
+      return;
+    }
     const waiters = this.#waiters;
     this.#waiters = new Set();
     for (const wake of waiters) wake();
@@ -45,6 +54,10 @@ export class Signal {
 
   /** Resolves `true` when notified, `false` after `ms`. */
   wait(ms: number): Promise<boolean> {
+    if (this.#pending) {
+      this.#pending = false;
+      return Promise.resolve(true);
+    }
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);

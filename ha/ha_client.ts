@@ -2,10 +2,11 @@
  * `HAClient`: the slave side of replication. Connects to the master's HA
  * address (from `haMasterAddress` or learned at registration), says where
  * each shard's log ends (HELLO), cuts a shard back when the master's WELCOME
- * shows the master is behind it (never diverging silently), appends every
- * DATA chunk through its own store at the exact offset, and reports the
- * confirmed ends after every chunk that moved them and every
- * `haSendHeartbeatInterval`. On any failure it closes and reconnects after
+ * shows the master is behind it (never diverging silently), appends the
+ * DATA chunks of each socket read through its own store at their exact
+ * offsets (chunks of a shard that continue each other in one call, the
+ * shards in parallel), and reports the confirmed ends after every read that
+ * moved them and every `haSendHeartbeatInterval`. On any failure it closes and reconnects after
  * `reconnectMs`; idle for `haHousekeepingInterval` closes the connection.
  *
  * Runs on: main thread
@@ -23,10 +24,12 @@ const READ_BUFFER_BYTES = 256 * 1024;
 export interface ReplicaSink {
   readonly shardCount: number;
   stats(): Promise<{ shard: number; commitLogMaxOffset: number }[]>;
+  /** `transfer`: the caller gives `bytes`' buffer away (a worker may take it without a copy). */
   appendReplica(
     shard: number,
     offset: number,
     bytes: Uint8Array,
+    options?: { transfer?: boolean },
   ): Promise<{ status: string; maxOffset: number; receivedOffset: number }>;
   truncateReplica(shard: number, offset: number): Promise<number>;
   readReplica(shard: number, offset: number, max: number): Promise<Uint8Array>;
@@ -145,15 +148,48 @@ export class HAClient {
       this.#lastReadMs = performance.now();
       decoder.push(buf.subarray(0, n));
       let moved = false;
-      for (let f = decoder.next(); f !== undefined; f = decoder.next()) {
+      // DATA frames that continue each other are appended together, the shards in parallel.
+      let runs: ReceivedRun[] = [];
+      // Views of the decoder's buffer: copied into one buffer per run before the next push.
+      for (let f = decoder.nextView(); f !== undefined; f = decoder.nextView()) {
+        if (f.type === "data") {
+          if (f.bytes.length > 0) addToRuns(runs, f);
+          continue;
+        }
+        if (await this.#appendRuns(runs)) moved = true;
+        runs = [];
         if (await this.#onFrame(f)) moved = true;
       }
+      if (await this.#appendRuns(runs)) moved = true;
       // One report per read: after a burst of chunks, not after each one.
       if (moved) await writer.write(encodeReport(this.#confirmed));
     }
   }
 
-  /** Applies one frame; returns whether a confirmed offset moved. */
+  /** Appends runs (at most one per shard) in parallel; returns whether a confirmed offset moved. */
+  async #appendRuns(runs: ReceivedRun[]): Promise<boolean> {
+    const moved = await Promise.all(runs.map((run) => this.#append(run)));
+    return moved.includes(true);
+  }
+
+  /** Appends one run of master bytes; returns whether the shard's confirmed offset moved. */
+  async #append(run: ReceivedRun): Promise<boolean> {
+    const bytes = joined(run.parts);
+    const out = await this.#options.sink.appendReplica(run.shard, run.offset, bytes, {
+      transfer: true,
+    });
+    if (out.status !== "OK") {
+      throw new RangeError(
+        `Cannot append replicated bytes to shard ${run.shard} at ${run.offset}: ${out.status}`,
+      );
+    }
+    if (out.maxOffset === this.#confirmed[run.shard]) return false;
+    this.#confirmed[run.shard] = out.maxOffset;
+    this.#options.onConfirmed?.(run.shard, out.maxOffset);
+    return true;
+  }
+
+  /** Applies a WELCOME; returns whether a confirmed offset moved. */
   async #onFrame(frame: HaFrame): Promise<boolean> {
     const { sink } = this.#options;
     if (frame.type === "welcome") {
@@ -182,18 +218,7 @@ export class HAClient {
       }
       return true;
     }
-    if (frame.type !== "data") throw new RangeError(`Unexpected frame from master: ${frame.type}`);
-    if (frame.bytes.length === 0) return false;
-    const out = await sink.appendReplica(frame.shard, frame.offset, frame.bytes);
-    if (out.status !== "OK") {
-      throw new RangeError(
-        `Cannot append replicated bytes to shard ${frame.shard} at ${frame.offset}: ${out.status}`,
-      );
-    }
-    if (out.maxOffset === this.#confirmed[frame.shard]) return false;
-    this.#confirmed[frame.shard] = out.maxOffset;
-    this.#options.onConfirmed?.(frame.shard, out.maxOffset);
-    return true;
+    throw new RangeError(`Unexpected frame from master: ${frame.type}`);
   }
 
   /** Stops replicating and waits for the loop to end. */
@@ -203,6 +228,48 @@ export class HAClient {
     if (this.#conn !== undefined) closeQuietly(this.#conn);
     await this.#loop;
   }
+}
+
+/** Received bytes of one shard that continue each other, appended in one call. */
+interface ReceivedRun {
+  shard: number;
+  offset: number;
+  end: number;
+  parts: Uint8Array[];
+}
+
+/**
+ * Adds a DATA frame to the run of its shard when it continues it; else it
+ * starts a new run (a frame that does not continue is appended on its own,
+ * after the runs before it, so the store sees every offset in stream order).
+ */
+function addToRuns(
+  runs: ReceivedRun[],
+  frame: { shard: number; offset: number; bytes: Uint8Array },
+) {
+  const last = runs.findLast((r) => r.shard === frame.shard);
+  if (last !== undefined && last.end === frame.offset) {
+    last.parts.push(frame.bytes);
+    last.end += frame.bytes.length;
+    return;
+  }
+  runs.push({
+    shard: frame.shard,
+    offset: frame.offset,
+    end: frame.offset + frame.bytes.length,
+    parts: [frame.bytes],
+  });
+}
+
+/** The parts copied into one new buffer (they may be views of the decoder's buffer). */
+function joined(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
 }
 
 function splitAddress(address: string): [string, number] {

@@ -4,24 +4,40 @@
  * slave's end, or the master's end when the slave is ahead: the slave cuts
  * itself back), then streams every shard's commit-log bytes from there in
  * chunks of at most `transferBatchBytes` that never cross a segment end,
- * with a heartbeat when idle. Every REPORT updates the slave's confirmed
- * offsets. Idle for `housekeepingMs` (nothing read) closes it.
+ * with a heartbeat when idle. Once caught up it looks again after
+ * `HA_SEND_POLL_MS`, or at once when a SYNC_MASTER send waits (`wake()`).
+ * Every REPORT updates the slave's confirmed offsets. Idle for
+ * `housekeepingMs` (nothing read) closes it.
  *
  * Runs on: main thread
  * @module
  */
 import { crc32, getLogger } from "../common/mod.ts";
 import {
+  type DataRun,
   encodeData,
+  encodeDataFrames,
   encodeWelcome,
   HA_JOIN_CHECK_BYTES,
   type HaFrame,
   HaFrameDecoder,
 } from "./ha_protocol.ts";
-import { SerialWriter, type Signal } from "./_io.ts";
+import { SerialWriter, Signal } from "./_io.ts";
 
 const log = getLogger("ha");
 const READ_BUFFER_BYTES = 64 * 1024;
+/**
+ * Longest pause of a caught-up sender before it looks for new bytes again
+ * (Java `WaitNotifyObject.allWaitForRunning(100)` in `WriteSocketService`):
+ * ASYNC_MASTER writes do not wake it, so bytes written meanwhile go out
+ * together; a SYNC_MASTER send that waits for the slave wakes it at once.
+ */
+export const HA_SEND_POLL_MS = 100;
+/**
+ * Most bytes of one shard read per round (Java's `getCommitLogData` selects
+ * the rest of the segment); sent as frames of at most `haTransferBatchSize`.
+ */
+export const HA_READ_MAX_BYTES = 1024 * 1024;
 
 /** What a connection needs from its service. */
 export interface HAConnectionHost {
@@ -29,8 +45,6 @@ export interface HAConnectionHost {
   ranges(): { min: number; max: number }[];
   /** Raw commit-log bytes of a shard. */
   read(shard: number, offset: number, max: number): Promise<Uint8Array>;
-  /** Notified on every write the master makes. */
-  readonly written: Signal;
   /** A report arrived (acks changed). */
   acked(connection: HAConnection): void;
   /** The connection ended. */
@@ -58,6 +72,7 @@ export class HAConnection {
   readonly #host: HAConnectionHost;
   readonly #options: HAConnectionOptions;
   readonly #writer: SerialWriter;
+  readonly #wake = new Signal();
   #closed = false;
   #sender: Promise<void> | undefined;
 
@@ -136,15 +151,27 @@ export class HAConnection {
     }
   }
 
+  /** Makes a caught-up sender look for new bytes now (a SYNC_MASTER send waits). */
+  wake(): void {
+    this.#wake.notify();
+  }
+
   async #send(): Promise<void> {
+    const { heartbeatMs } = this.#options;
+    let lastWriteMs = performance.now();
     try {
       for (let round = 0; round < Number.MAX_SAFE_INTEGER && !this.#closed; round++) {
-        const sent = await this.#sendRound();
-        if (sent) continue;
-        const woken = await this.#host.written.wait(this.#options.heartbeatMs);
-        if (!woken && !this.#closed) {
-          await this.#writer.write(encodeData(0, this.sendOffsets[0] ?? 0, new Uint8Array(0)));
+        if (await this.#sendRound()) {
+          lastWriteMs = performance.now();
+          continue;
         }
+        if (this.#closed) break;
+        if (performance.now() - lastWriteMs >= heartbeatMs) {
+          await this.#writer.write(encodeData(0, this.sendOffsets[0] ?? 0, new Uint8Array(0)));
+          lastWriteMs = performance.now();
+        }
+        const idle = performance.now() - lastWriteMs;
+        await this.#wake.wait(Math.max(1, Math.min(HA_SEND_POLL_MS, heartbeatMs - idle)));
       }
     } catch (error) {
       if (!this.#closed) log.warn("Cannot stream to slave", { slave: this.remoteAddress, error });
@@ -152,31 +179,43 @@ export class HAConnection {
     }
   }
 
-  /** Sends one chunk of every shard that is behind; returns whether anything was sent. */
+  /**
+   * Reads what every shard that is behind has (one read per shard, at most
+   * `HA_READ_MAX_BYTES`, shards in parallel) and sends it in one write as
+   * DATA frames of at most `transferBatchBytes`; returns whether anything was sent.
+   */
   async #sendRound(): Promise<boolean> {
     const ranges = this.#host.ranges();
-    let sent = false;
-    for (const [k, range] of ranges.entries()) {
+    const readBytes = Math.max(this.#options.transferBatchBytes, HA_READ_MAX_BYTES);
+    const reads = await Promise.all(ranges.map(async (range, k): Promise<DataRun | undefined> => {
       const from = this.sendOffsets[k]!;
-      if (from >= range.max || this.#closed) continue;
-      const bytes = await this.#host.read(k, from, this.#options.transferBatchBytes);
-      if (bytes.length === 0) {
-        log.error("Slave asks for bytes this master no longer has", { shard: k, offset: from });
+      if (from >= range.max || this.#closed) return undefined;
+      return { shard: k, offset: from, bytes: await this.#host.read(k, from, readBytes) };
+    }));
+    const runs: DataRun[] = [];
+    for (const run of reads) {
+      if (run === undefined) continue;
+      if (run.bytes.length === 0) {
+        log.error("Slave asks for bytes this master no longer has", {
+          shard: run.shard,
+          offset: run.offset,
+        });
         this.close();
         return false;
       }
-      await this.#writer.write(encodeData(k, from, bytes));
-      this.sendOffsets[k] = from + bytes.length;
-      sent = true;
+      runs.push(run);
     }
-    return sent;
+    if (runs.length === 0 || this.#closed) return false;
+    await this.#writer.write(encodeDataFrames(runs, this.#options.transferBatchBytes));
+    for (const run of runs) this.sendOffsets[run.shard] = run.offset + run.bytes.length;
+    return true;
   }
 
   /** Closes the socket; `run()` then ends. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#host.written.notify();
+    this.#wake.notify();
     try {
       this.#conn.close();
     } catch {

@@ -31,6 +31,8 @@ const TYPE_WELCOME = 3;
 const TYPE_DATA = 4;
 const TWO_32 = 4294967296;
 const WELCOME_SHARD_BYTES = 32;
+/** Bytes of a DATA frame before its data: length, type, shard, offset, size. */
+const DATA_HEADER_BYTES = 19;
 /** Bytes before the join point whose CRC32 the master sends in WELCOME. */
 export const HA_JOIN_CHECK_BYTES = 4096;
 
@@ -127,6 +129,41 @@ export function encodeData(shard: number, offset: number, bytes: Uint8Array): Ui
   return out;
 }
 
+/** Bytes of one shard's log starting at `offset`, to be sent as DATA frames. */
+export interface DataRun {
+  shard: number;
+  offset: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * Consecutive DATA frames for `runs`, each frame carrying at most
+ * `frameBytes` of its run, all in one buffer (one socket write).
+ */
+export function encodeDataFrames(runs: readonly DataRun[], frameBytes: number): Uint8Array {
+  const size = Math.max(1, Math.floor(frameBytes));
+  let total = 0;
+  for (const run of runs) {
+    total += run.bytes.length + Math.ceil(run.bytes.length / size) * DATA_HEADER_BYTES;
+  }
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  let pos = 0;
+  for (const run of runs) {
+    for (let at = 0; at < run.bytes.length; at += size) {
+      const part = run.bytes.subarray(at, Math.min(run.bytes.length, at + size));
+      view.setInt32(pos, DATA_HEADER_BYTES - 4 + part.length);
+      view.setUint8(pos + 4, TYPE_DATA);
+      view.setUint16(pos + 5, run.shard);
+      writeI64(view, pos + 7, run.offset + at);
+      view.setInt32(pos + 15, part.length);
+      out.set(part, pos + DATA_HEADER_BYTES);
+      pos += DATA_HEADER_BYTES + part.length;
+    }
+  }
+  return out;
+}
+
 function readShardCount(view: DataView, pos: number, perShard: number, size: number): number {
   const n = view.getUint16(pos);
   if (n > HA_SHARDS_MAX || pos + 2 + n * perShard !== size) {
@@ -195,7 +232,8 @@ function listI64(view: DataView, pos: number, n: number): number[] {
 
 /**
  * Splits a byte stream into frames: feed it whatever arrives, take the
- * frames that are complete. Frame bodies are copies (safe to keep).
+ * frames that are complete. `next()` gives copies (safe to keep),
+ * `nextView()` views of its buffer.
  */
 export class HaFrameDecoder {
   #buf = new Uint8Array(64 * 1024);
@@ -219,6 +257,18 @@ export class HaFrameDecoder {
 
   /** The next complete frame, or `undefined` when more bytes are needed. */
   next(): HaFrame | undefined {
+    return this.#take(true);
+  }
+
+  /**
+   * Like `next()`, but the bytes of a DATA frame are a view of the decoder's
+   * buffer, valid only until the next `push()` (no copy).
+   */
+  nextView(): HaFrame | undefined {
+    return this.#take(false);
+  }
+
+  #take(copy: boolean): HaFrame | undefined {
     if (this.#end - this.#start < 4) return undefined;
     const view = new DataView(this.#buf.buffer, this.#start, 4);
     const length = view.getInt32(0);
@@ -226,7 +276,10 @@ export class HaFrameDecoder {
       throw new DecodeError(`Invalid HA frame: length ${length}`);
     }
     if (this.#end - this.#start < 4 + length) return undefined;
-    const body = this.#buf.slice(this.#start + 4, this.#start + 4 + length);
+    const from = this.#start + 4;
+    const body = copy
+      ? this.#buf.slice(from, from + length)
+      : this.#buf.subarray(from, from + length);
     this.#start += 4 + length;
     if (this.#start === this.#end) this.#start = this.#end = 0;
     return decodeFrameBody(body);

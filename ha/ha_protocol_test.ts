@@ -12,6 +12,7 @@ import { DecodeError } from "../common/mod.ts";
 import {
   decodeFrameBody,
   encodeData,
+  encodeDataFrames,
   encodeDataHeader,
   encodeHello,
   encodeReport,
@@ -20,12 +21,16 @@ import {
   HaFrameDecoder,
 } from "./ha_protocol.ts";
 
-function decodeAll(bytes: Uint8Array, step: number): HaFrame[] {
+function decodeAll(bytes: Uint8Array, step: number, views = false): HaFrame[] {
   const decoder = new HaFrameDecoder();
   const out: HaFrame[] = [];
+  const take = () => views ? decoder.nextView() : decoder.next();
   for (let pos = 0; pos < bytes.length; pos += step) {
     decoder.push(bytes.subarray(pos, pos + step));
-    for (let f = decoder.next(); f !== undefined; f = decoder.next()) out.push(f);
+    for (let f = take(); f !== undefined; f = take()) {
+      // A view is only valid until the next push: keep a copy.
+      out.push(f.type === "data" ? { ...f, bytes: f.bytes.slice() } : f);
+    }
   }
   return out;
 }
@@ -72,6 +77,9 @@ Deno.test("HaFrameDecoder decodes every frame type whole and byte by byte", () =
   deepEqual(decodeAll(all, all.length), expected);
   deepEqual(decodeAll(all, 1), expected);
   deepEqual(decodeAll(all, 7), expected);
+  deepEqual(decodeAll(all, all.length, true), expected);
+  deepEqual(decodeAll(all, 1, true), expected);
+  deepEqual(decodeAll(all, 7, true), expected);
 });
 
 Deno.test("encodeDataHeader() gives the same bytes as the head of encodeData()", () => {
@@ -79,6 +87,39 @@ Deno.test("encodeDataHeader() gives the same bytes as the head of encodeData()",
   const whole = encodeData(3, 4096, bytes);
   deepEqual(encodeDataHeader(3, 4096, 100), whole.subarray(0, 19));
   equal(new DataView(whole.buffer).getInt32(0), whole.length - 4);
+});
+
+Deno.test("encodeDataFrames() gives the encodeData() frames of every run cut at the frame size", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          shard: fc.integer({ min: 0, max: 3 }),
+          offset: fc.integer({ min: 0, max: 2 ** 50 }),
+          bytes: fc.uint8Array({ minLength: 0, maxLength: 300 }),
+        }),
+        { maxLength: 4 },
+      ),
+      fc.integer({ min: 1, max: 128 }),
+      (runs, frameBytes) => {
+        const expected: Uint8Array[] = [];
+        for (const run of runs) {
+          for (let at = 0; at < run.bytes.length; at += frameBytes) {
+            const part = run.bytes.subarray(at, at + frameBytes);
+            expected.push(encodeData(run.shard, run.offset + at, part));
+          }
+        }
+        const all = new Uint8Array(expected.reduce((n, f) => n + f.length, 0));
+        let pos = 0;
+        for (const f of expected) {
+          all.set(f, pos);
+          pos += f.length;
+        }
+        deepEqual(encodeDataFrames(runs, frameBytes), all);
+      },
+    ),
+    { numRuns: 200 },
+  );
 });
 
 Deno.test("decodeFrameBody() throws DecodeError on malformed frames", () => {

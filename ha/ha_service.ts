@@ -6,8 +6,9 @@
  * more than `haMaxGapNotInSync` behind → SLAVE_NOT_AVAILABLE at once;
  * otherwise wait until a slave confirmed the offset, or FLUSH_SLAVE_TIMEOUT.
  *
- * It runs on the main thread: the slave stream is a few socket writes per
- * 32 KiB chunk, and the bytes are read by the shard worker that owns them
+ * It runs on the main thread: the slave stream is one shard-worker read per
+ * shard and one socket write per round (a caught-up stream looks again
+ * after 100 ms), and the bytes are read by the shard worker that owns them
  * (`readReplica`), so no thread but the owner touches a shard's files.
  *
  * Runs on: main thread
@@ -15,7 +16,6 @@
  */
 import { getLogger } from "../common/mod.ts";
 import { HAConnection, type HAConnectionHost } from "./ha_connection.ts";
-import { Signal } from "./_io.ts";
 
 const log = getLogger("ha");
 /** Most slave connections served at once. */
@@ -70,7 +70,6 @@ interface Waiter {
 
 /** See the module comment. */
 export class HAService implements HAConnectionHost {
-  readonly written = new Signal();
   readonly #options: Required<HAServiceOptions>;
   readonly #connections = new Set<HAConnection>();
   readonly #runs = new Set<Promise<void>>();
@@ -112,12 +111,12 @@ export class HAService implements HAConnectionHost {
     return this.#connections.size;
   }
 
-  /** The broker wrote up to `end` in `shard`: stream it. */
+  /**
+   * The broker wrote up to `end` in `shard`: senders pick it up within
+   * `HA_SEND_POLL_MS` (at once when a SYNC_MASTER send waits for it).
+   */
   noteWritten(shard: number, end: number): void {
-    if (end > (this.#ends[shard] ?? Infinity)) {
-      this.#ends[shard] = end;
-      this.written.notify();
-    }
+    if (end > (this.#ends[shard] ?? Infinity)) this.#ends[shard] = end;
   }
 
   /** Per shard: min and written max. */
@@ -164,6 +163,7 @@ export class HAService implements HAConnectionHost {
       }, timeoutMs);
       list.push(waiter);
       this.#waiterCount++;
+      for (const c of this.#connections) c.wake();
     });
   }
 

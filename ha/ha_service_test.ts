@@ -125,6 +125,8 @@ Deno.test("HAService and HAClient replicate every shard byte for byte, before an
       equal(await slave.getMaxOffsetInQueue("HaTopic", q), 250 / 4 + (q < 250 % 4 ? 1 : 0) | 0);
     }
     equal(ha.slaves().length, 1);
+    // The slave's report follows its append: wait for it to reach the master.
+    await waitFor(() => ha.slaves()[0]?.behindBytes === 0);
     equal(ha.slaves()[0]!.behindBytes, 0);
   } finally {
     await client.close();

@@ -285,17 +285,21 @@ export class MessageStore {
   /**
    * Replication, slave side: appends master bytes to `shard` at `offset` (its commit-log
    * end), dispatches the records they complete and reports them to arrival listeners.
+   * `transfer`: `bytes` spans a buffer the caller gives away; it moves to the shard
+   * worker instead of being copied (and is detached).
    */
   async appendReplica(
     shard: number,
     offset: number,
     bytes: Uint8Array,
+    options: { transfer?: boolean } = {},
   ): Promise<ReplicaAppendResult> {
-    const out = await this.#shard(shard).call({
-      op: "replicaAppend",
-      offset,
-      bytes,
-    }) as ReplicaAppendResult;
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const transfer = options.transfer === true && whole && bytes.buffer instanceof ArrayBuffer
+      ? [bytes.buffer]
+      : undefined;
+    const op = { op: "replicaAppend" as const, offset, bytes };
+    const out = await this.#shard(shard).call(op, transfer) as ReplicaAppendResult;
     if (out.arrivals.length > 0) this.#emit(out.arrivals);
     return out;
   }

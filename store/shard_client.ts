@@ -32,8 +32,12 @@ export type ReadOpInput = ReadOp extends infer T ? T extends ReadOp ? Omit<T, "i
 export interface ShardClient {
   /** Queues a put. */
   put(req: PutRequest): Promise<PutResult>;
-  /** Queues a read or admin op. */
-  call(op: ReadOpInput): Promise<unknown>;
+  /**
+   * Queues a read or admin op. Buffers in `transfer` (owned by the caller,
+   * used by the op) move to a worker instead of being copied; they are
+   * detached afterwards.
+   */
+  call(op: ReadOpInput, transfer?: ArrayBuffer[]): Promise<unknown>;
   /** Queues a lookup by physical offset (batched in compact form). */
   look(physicalOffset: number): Promise<Uint8Array | undefined>;
   /** Flushes and closes the shard. */
@@ -65,6 +69,8 @@ export interface Batch {
   given: boolean;
   bytes: number;
   ops: ReadOp[];
+  /** Buffers of `ops` that move to the worker (see `ShardClient.call`). */
+  transfer: ArrayBuffer[];
   looks: number[];
   lookWaiters: Waiter[];
 }
@@ -87,6 +93,7 @@ export function emptyBatch(): Batch {
     given: false,
     bytes: 0,
     ops: [],
+    transfer: [],
     looks: [],
     lookWaiters: [],
   };
@@ -186,13 +193,14 @@ export class WorkerShardClient implements ShardClient {
     });
   }
 
-  /** Queues a read or admin op. */
-  call(op: ReadOpInput): Promise<unknown> {
+  /** Queues a read or admin op (see `ShardClient.call` for `transfer`). */
+  call(op: ReadOpInput, transfer?: ArrayBuffer[]): Promise<unknown> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
       this.#waiters.set(id, { resolve, reject });
       this.#batch.ops.push({ ...op, id } as ReadOp);
+      if (transfer !== undefined) this.#batch.transfer.push(...transfer);
       this.#sealIfFull();
       this.#schedule();
     });
@@ -269,6 +277,7 @@ export class WorkerShardClient implements ShardClient {
         ? []
         : [payload, puts.meta.buffer as ArrayBuffer];
       if (looks !== null) transfer.push(looks.buffer as ArrayBuffer);
+      transfer.push(...batch.transfer);
       this.#worker.postMessage(msg, transfer);
     }
   }

@@ -114,10 +114,17 @@ export function runShardBatch(
   return out;
 }
 
-/** Rebuilds an op's value on the receiving side, copying its bytes out of the packed buffer. */
+/**
+ * Rebuilds an op's value on the receiving side. Its bytes are copied out of
+ * the packed buffer (so no value keeps the others' bytes alive), unless they
+ * are all of it: then the buffer itself is handed over (a 1 MiB replication
+ * read is not copied again).
+ */
 export function unpackResult(result: OpResult, packed: ArrayBuffer | null): unknown {
   if (result.bytes === undefined || packed === null) return result.value;
-  const bytes = new Uint8Array(packed, result.bytes[0], result.bytes[1]).slice();
+  const [start, length] = result.bytes;
+  const view = new Uint8Array(packed, start, length);
+  const bytes = start === 0 && length === packed.byteLength ? view : view.slice();
   if (result.value === undefined) return bytes;
   return { ...(result.value as object), messages: bytes };
 }

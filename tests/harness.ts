@@ -30,6 +30,8 @@ export interface StartProcessOptions {
   entry: string;
   /** Extra command-line arguments (after `-c <file>` when `properties` is given). */
   args?: string[];
+  /** Extra `deno run` flags before the entry, such as `["--cpu-prof"]`. */
+  denoFlags?: string[] | undefined;
   /**
    * Written to `<tempDir>/process.properties` and passed with `-c`. The text
    * `${tempDir}` in a value is replaced by the process's temp dir.
@@ -79,7 +81,7 @@ function propertiesText(properties: Record<string, string>, tempDir: string): st
 /** Starts `entry` with `deno run --allow-all` and waits for its ready line. */
 export async function startProcess(options: StartProcessOptions): Promise<RunningProcess> {
   const tempDir = await Deno.makeTempDir({ prefix: "rmq-it-" });
-  const args = ["run", "--allow-all", `${REPO_ROOT}${options.entry}`];
+  const args = ["run", "--allow-all", ...(options.denoFlags ?? []), `${REPO_ROOT}${options.entry}`];
   if (options.properties !== undefined) {
     const file = `${tempDir}/process.properties`;
     await Deno.writeTextFile(file, propertiesText(options.properties, tempDir));

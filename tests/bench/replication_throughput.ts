@@ -13,6 +13,13 @@
  * deno run -A tests/bench/replication_throughput.ts [seconds] [rounds]
  * ```
  *
+ * Environment: `HA_BATCH` sets `haTransferBatchSize` (default 32768);
+ * `HA_PROF_DIR` runs both brokers with `--cpu-prof` into
+ * `<dir>/<run>-master` and `<dir>/<run>-slave` (one profile per thread);
+ * `HA_THREADS` prints each run's CPU per message per thread to stderr;
+ * `HA_MASTER_ROLE=SYNC_MASTER` runs a SYNC_MASTER (alone, every send then
+ * answers SLAVE_NOT_AVAILABLE and counts as not sent).
+ *
  * Runs on: main thread
  * @module
  */
@@ -48,6 +55,32 @@ function cpuSeconds(pid: number): number {
   }
 }
 
+/** CPU seconds per thread (`comm#tid`) of a process; empty off Linux. */
+function threadSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const entry of Deno.readDirSync(`/proc/${pid}/task`)) {
+      const text = Deno.readTextFileSync(`/proc/${pid}/task/${entry.name}/stat`);
+      const comm = text.slice(text.indexOf("(") + 1, text.lastIndexOf(")"));
+      const fields = text.slice(text.lastIndexOf(") ") + 2).split(" ");
+      out.set(`${comm}#${entry.name}`, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    // Not Linux, or the process is gone.
+  }
+  return out;
+}
+
+/** Per thread: CPU microseconds per message between two `threadSeconds` samples. */
+function threadUs(a: Map<string, number>, b: Map<string, number>, messages: number) {
+  const out: Record<string, number> = {};
+  for (const [k, v] of b) {
+    const us = Math.round((v - (a.get(k) ?? 0)) / messages * 1e6);
+    if (us > 0) out[k] = us;
+  }
+  return out;
+}
+
 interface Run {
   tps: number;
   lagMaxMs: number;
@@ -57,7 +90,19 @@ interface Run {
   slaveUs: number;
 }
 
+const profDir = Deno.env.get("HA_PROF_DIR");
+const masterRole = Deno.env.get("HA_MASTER_ROLE") === "SYNC_MASTER"
+  ? "SYNC_MASTER"
+  : "ASYNC_MASTER";
+let runNumber = 0;
+
+function profFlags(name: string): string[] | undefined {
+  if (profDir === undefined) return undefined;
+  return ["--cpu-prof", `--cpu-prof-dir=${profDir}/${runNumber}-${name}`];
+}
+
 async function run(withSlave: boolean): Promise<Run> {
+  runNumber++;
   const namesrv = await startNameServer();
   const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir()];
   const extra = {
@@ -68,11 +113,18 @@ async function run(withSlave: boolean): Promise<Run> {
   const master = await startHaBroker({
     namesrvPort: namesrv.port,
     storeDir: dirs[0]!,
-    role: "ASYNC_MASTER",
+    role: masterRole,
     extra,
+    denoFlags: profFlags("master"),
   });
   const slave = withSlave
-    ? await startHaBroker({ namesrvPort: namesrv.port, storeDir: dirs[1]!, role: "SLAVE", extra })
+    ? await startHaBroker({
+      namesrvPort: namesrv.port,
+      storeDir: dirs[1]!,
+      role: "SLAVE",
+      extra,
+      denoFlags: profFlags("slave"),
+    })
     : undefined;
   await produce(master.port, 1000); // warm-up, creates the topic
   let behindMax = 0;
@@ -87,8 +139,15 @@ async function run(withSlave: boolean): Promise<Run> {
     }
   })();
   const cpu0 = [cpuSeconds(master.child.pid), slave ? cpuSeconds(slave.child.pid) : 0];
+  const threads0 = [threadSeconds(master.child.pid), threadSeconds(slave?.child.pid ?? -1)];
   const tps = await produce(master.port, seconds * 1000);
   const cpu1 = [cpuSeconds(master.child.pid), slave ? cpuSeconds(slave.child.pid) : 0];
+  const threads1 = [threadSeconds(master.child.pid), threadSeconds(slave?.child.pid ?? -1)];
+  if (Deno.env.get("HA_THREADS") !== undefined) {
+    const threads = [0, 1].map((k) => threadUs(threads0[k]!, threads1[k]!, tps * seconds));
+    const line = JSON.stringify({ withSlave, master: threads[0], slave: threads[1] }) + "\n";
+    await Deno.stderr.write(new TextEncoder().encode(line));
+  }
   const perMessageUs = (k: number) => (cpu1[k]! - cpu0[k]!) / (tps * seconds) * 1e6;
   sampling = false;
   await sampler;

@@ -32,6 +32,8 @@ export function startHaBroker(options: {
   role: "ASYNC_MASTER" | "SYNC_MASTER" | "SLAVE";
   brokerName?: string;
   extra?: Record<string, string>;
+  /** Extra `deno run` flags (e.g. `--cpu-prof`). */
+  denoFlags?: string[] | undefined;
 }): Promise<RunningProcess> {
   return startProcess({
     entry: "broker/main.ts",
@@ -54,6 +56,7 @@ export function startHaBroker(options: {
       ...options.extra,
     },
     readyPattern: BROKER_READY,
+    denoFlags: options.denoFlags,
   });
 }
 
