@@ -123,15 +123,15 @@ Deno.test("slave copies topics, groups, offsets and delay progress at once and e
 
     slave = await startHaBroker({ namesrvPort: namesrv.port, storeDir: slaveDir, role: "SLAVE" });
     const slavePort = slave.port;
-    // First sync: as soon as the slave learned its master.
-    await waitFor(async () => await offsetOn(slavePort) === 1, {
-      timeoutMs: 8000,
-      message: "offset on the slave",
-    });
+    // First sync: as soon as the slave learned its master. A sync pass copies topics, offsets,
+    // delay progress, then groups (Java's order), so wait for its last step.
+    await waitFor(async () => {
+      const groups = await groupsOn(slavePort);
+      return groups.includes(GROUP) && groups.includes(GONE);
+    }, { timeoutMs: 8000, message: "groups on the slave" });
+    assert.equal(await offsetOn(slavePort), 1);
     const topics = JSON.parse((await ask(slavePort, RequestCode.GET_ALL_TOPIC_CONFIG)).text);
     assert.ok(TOPIC in topics.topicConfigTable, "topic config on the slave");
-    const groups = await groupsOn(slavePort);
-    assert.ok(groups.includes(GROUP) && groups.includes(GONE), groups.join(","));
     assert.equal(await delayCursorOn(slavePort), 1);
 
     // Later changes on the master reach the slave on a periodic sync.
