@@ -27,3 +27,4 @@ export * from "./message_decoder.ts";
 export * from "./batch_codec.ts";
 export * from "./topic_validator.ts";
 export * from "./shard_count.ts";
+export * from "./bytes.ts";

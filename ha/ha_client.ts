@@ -12,7 +12,7 @@
  * Runs on: main thread
  * @module
  */
-import { crc32, getLogger } from "../common/mod.ts";
+import { concatBytes, crc32, getLogger } from "../common/mod.ts";
 import { readRange } from "./ha_connection.ts";
 import { encodeHello, encodeReport, type HaFrame, HaFrameDecoder } from "./ha_protocol.ts";
 import { SerialWriter, Signal } from "./_io.ts";
@@ -174,7 +174,7 @@ export class HAClient {
 
   /** Appends one run of master bytes; returns whether the shard's confirmed offset moved. */
   async #append(run: ReceivedRun): Promise<boolean> {
-    const bytes = joined(run.parts);
+    const bytes = concatBytes(run.parts);
     const out = await this.#options.sink.appendReplica(run.shard, run.offset, bytes, {
       transfer: true,
     });
@@ -259,17 +259,6 @@ function addToRuns(
     end: frame.offset + frame.bytes.length,
     parts: [frame.bytes],
   });
-}
-
-/** The parts copied into one new buffer (they may be views of the decoder's buffer). */
-function joined(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
 }
 
 function splitAddress(address: string): [string, number] {

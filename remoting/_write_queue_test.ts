@@ -4,6 +4,7 @@
  * arenas filling up; taken bytes stay intact while later frames are queued.
  */
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { concatBytes } from "../common/mod.ts";
 import { encodeCommand } from "./frame_codec.ts";
 import { createRequest } from "./remoting_command.ts";
 import type { RemotingCommand } from "./remoting_command.ts";
@@ -19,22 +20,12 @@ function command(i: number, bodyBytes: number): RemotingCommand {
   });
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
-
 Deno.test("WriteQueue.take() returns the encoded frames in order, small and big mixed", () => {
   const queue = new WriteQueue();
   const sizes = [0, 10, 20_000, 300, 5_000, 70_000, 1, 0, 9_000];
   const commands = sizes.map((size, i) => command(i, size));
   for (const cmd of commands) queue.push(cmd);
-  const expected = concat(commands.map(encodeCommand));
+  const expected = concatBytes(commands.map(encodeCommand));
   equal(queue.bytes, expected.length);
   deepEqual(queue.take().slice(), expected);
   ok(queue.isEmpty);
@@ -49,7 +40,7 @@ Deno.test("WriteQueue keeps taken bytes intact while later frames are queued", (
     // Frames are queued while the previous take is being written: it must not change.
     for (const cmd of commands) queue.push(cmd);
     if (previous !== undefined) deepEqual(previous.bytes.slice(), previous.expected);
-    previous = { bytes: queue.take(), expected: concat(commands.map(encodeCommand)) };
+    previous = { bytes: queue.take(), expected: concatBytes(commands.map(encodeCommand)) };
     deepEqual(previous.bytes.slice(), previous.expected);
   }
 });

@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  concatBytes,
   decodeStoredMessage,
   encodeProperties,
   encodeStoredMessage,
@@ -60,13 +61,7 @@ export function makeRecord(msg: TestMessage): Uint8Array {
 
 /** Concatenates records. */
 export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Splits concatenated records into views. */

@@ -9,6 +9,7 @@
  */
 import { type RemotingCommand, RequestCode } from "../../remoting/mod.ts";
 import type { ClientOptions, MessageView } from "../../client/mod.ts";
+import { concatBytes } from "../../common/mod.ts";
 import {
   freePort,
   javaRequest,
@@ -117,13 +118,7 @@ export async function pullAll(port: number, topic: string, queues: number): Prom
 
 /** Total bytes of `parts`, joined. */
 export function joined(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** GET_BROKER_RUNTIME_INFO's table. */
