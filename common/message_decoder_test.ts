@@ -7,6 +7,7 @@
  * Runs on: main thread
  * @module
  */
+import { concatBytes } from "./bytes.ts";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { compressBody } from "./compression.ts";
@@ -51,13 +52,7 @@ function record(overrides: Partial<MessageToStore> = {}): Uint8Array {
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let pos = 0;
-  for (const part of parts) {
-    out.set(part, pos);
-    pos += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 Deno.test("decodeStoredMessage() throws DecodeError when the record is broken", () => {

@@ -5,6 +5,7 @@
  * `DecodeError`, never another exception or a hang. The seed is in each test
  * name; rerun with `SEED=<n>` to replay a failure.
  */
+import { concatBytes } from "../common/mod.ts";
 import { deepEqual, fail } from "node:assert/strict";
 import fc from "fast-check";
 import { DecodeError, testSeed } from "../common/mod.ts";
@@ -49,15 +50,7 @@ function commandArb(serializeType: SerializeType): fc.Arbitrary<RemotingCommand>
 
 const anyCommand = fc.oneof(commandArb("JSON"), commandArb("ROCKETMQ"));
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const part of parts) {
-    out.set(part, pos);
-    pos += part.length;
-  }
-  return out;
-}
+const concat = concatBytes;
 
 function onlyDecodeError(fn: () => unknown): void {
   try {

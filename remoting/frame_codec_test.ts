@@ -3,6 +3,7 @@
  * of remoting-protocol.md section 1: split at every byte, many frames per
  * chunk, limits and malformed lengths.
  */
+import { concatBytes } from "../common/mod.ts";
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { DecodeError } from "../common/mod.ts";
 import { decodeFrame, encodeCommand, FrameDecoder } from "./frame_codec.ts";
@@ -19,15 +20,7 @@ function sample(i: number, serializeType: "JSON" | "ROCKETMQ"): RemotingCommand 
   });
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const part of parts) {
-    out.set(part, pos);
-    pos += part.length;
-  }
-  return out;
-}
+const concat = concatBytes;
 
 Deno.test("encodeCommand() writes length, type byte and header length as documented", () => {
   const cmd = sample(1, "ROCKETMQ");

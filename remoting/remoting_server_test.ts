@@ -4,6 +4,7 @@
  * through the kernel. Every wait is bounded by a request timeout or a read
  * deadline, and every socket is closed before the test ends.
  */
+import { concatBytes } from "../common/mod.ts";
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { BrokerError, TimeoutError } from "../common/mod.ts";
 import { encodeCommand, FrameDecoder } from "./frame_codec.ts";
@@ -60,15 +61,7 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   while (offset < bytes.length) offset += await conn.write(bytes.subarray(offset));
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const part of parts) {
-    out.set(part, pos);
-    pos += part.length;
-  }
-  return out;
-}
+const concat = concatBytes;
 
 Deno.test("RemotingClient.invoke() gets the handler's response with the request's opaque", async () => {
   await withServer(echo, async (server, addr) => {
