@@ -17,33 +17,13 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError, getLogger } from "../common/mod.ts";
+import { ConfigError, getLogger, listenForSignal, writeText } from "../common/mod.ts";
 import { formatConfig, loadBrokerConfig } from "../common/config/mod.ts";
 import { settingsFromConfig, startBroker } from "./mod.ts";
 
 const log = getLogger("broker");
-const encoder = new TextEncoder();
 
 const USAGE = "usage: mqbroker [-c <configFile>] [-n <namesrvAddr>] [-p] [-h]\n";
-
-async function write(
-  stream: { write(p: Uint8Array): Promise<number> },
-  text: string,
-): Promise<void> {
-  const bytes = encoder.encode(text);
-  let offset = 0;
-  for (let round = 0; offset < bytes.length && round < 10_000; round++) {
-    offset += await stream.write(bytes.subarray(offset));
-  }
-}
-
-/** Installs SIGTERM/SIGINT listeners now (before the ready line) and resolves on the first signal. */
-function listenForSignal(): Promise<Deno.Signal> {
-  const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
-  const { promise, resolve } = Promise.withResolvers<Deno.Signal>();
-  for (const signal of signals) Deno.addSignalListener(signal, () => resolve(signal));
-  return promise;
-}
 
 /** Runs `mqbroker` with `args`; resolves to the exit code once the broker stopped. */
 export async function runBrokerCli(args: string[]): Promise<number> {
@@ -61,11 +41,14 @@ export async function runBrokerCli(args: string[]): Promise<number> {
       allowPositionals: false,
     }).values;
   } catch (error) {
-    await write(Deno.stderr, `${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    await writeText(
+      Deno.stderr,
+      `${error instanceof Error ? error.message : String(error)}\n${USAGE}`,
+    );
     return 1;
   }
   if (values.help === true) {
-    await write(Deno.stdout, USAGE);
+    await writeText(Deno.stdout, USAGE);
     return 0;
   }
   const file = values.configFile;
@@ -78,7 +61,7 @@ export async function runBrokerCli(args: string[]): Promise<number> {
         ...(file === undefined ? {} : { file }),
         ...(overrides === undefined ? {} : { overrides }),
       });
-      await write(Deno.stdout, formatConfig(settingsFromConfig(config)));
+      await writeText(Deno.stdout, formatConfig(settingsFromConfig(config)));
       return 0;
     }
     const signalled = listenForSignal();
@@ -106,7 +89,7 @@ export async function runBrokerCli(args: string[]): Promise<number> {
     if (http !== undefined) {
       log.info("Admin HTTP listening", { address: `${httpBindAddress}:${http.port}` });
     }
-    await write(
+    await writeText(
       Deno.stdout,
       `The broker[${brokerName}, ${brokerIP1}:${broker.port}] boot success. serializeType=JSON and name server is ${
         namesrvAddr ?? ""
@@ -119,7 +102,7 @@ export async function runBrokerCli(args: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) {
-      await write(Deno.stderr, `${error.message}\n`);
+      await writeText(Deno.stderr, `${error.message}\n`);
       return 1;
     }
     log.error("Broker failed", { error });

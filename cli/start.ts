@@ -16,36 +16,15 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { getLogger } from "../common/mod.ts";
+import { getLogger, listenForSignal, writeText } from "../common/mod.ts";
 import { startNameServer } from "../namesrv/mod.ts";
 import { startBroker } from "../broker/mod.ts";
 import { startAdminHttp } from "../http/mod.ts";
 
 const log = getLogger("start");
-const encoder = new TextEncoder();
 
 const USAGE = "usage: start [--namesrv-port <port>] [--broker-port <port>] [--bind <address>] " +
   "[--store <dir>] [--http-port <port, -1 = off>] [-c <broker.properties>]\n";
-
-async function write(
-  stream: { write(p: Uint8Array): Promise<number> },
-  text: string,
-): Promise<void> {
-  const bytes = encoder.encode(text);
-  let offset = 0;
-  for (let round = 0; offset < bytes.length && round < 10_000; round++) {
-    offset += await stream.write(bytes.subarray(offset));
-  }
-}
-
-/** Installs SIGTERM/SIGINT listeners now (before the ready line) and resolves on the first signal. */
-function listenForSignal(): Promise<Deno.Signal> {
-  const { promise, resolve } = Promise.withResolvers<Deno.Signal>();
-  for (const signal of ["SIGTERM", "SIGINT"] as Deno.Signal[]) {
-    Deno.addSignalListener(signal, () => resolve(signal));
-  }
-  return promise;
-}
 
 /** Reads the three port flags; returns a message naming the bad flag, or the ports. */
 function parsePorts(
@@ -99,16 +78,19 @@ async function main(args: string[]): Promise<number> {
       allowPositionals: false,
     }).values;
   } catch (error) {
-    await write(Deno.stderr, `${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    await writeText(
+      Deno.stderr,
+      `${error instanceof Error ? error.message : String(error)}\n${USAGE}`,
+    );
     return 1;
   }
   if (values.help === true) {
-    await write(Deno.stdout, USAGE);
+    await writeText(Deno.stdout, USAGE);
     return 0;
   }
   const ports = parsePorts({ ...values, "http-port": values["http-port"] ?? "8080" });
   if (typeof ports === "string") {
-    await write(Deno.stderr, `${ports}\n${USAGE}`);
+    await writeText(Deno.stderr, `${ports}\n${USAGE}`);
     return 1;
   }
   const bind = values.bind;
@@ -152,7 +134,7 @@ async function main(args: string[]): Promise<number> {
     await namesrv.close();
     throw error;
   });
-  await write(
+  await writeText(
     Deno.stdout,
     `Name server listening on ${namesrv.address}\n` +
       `Broker ${broker.settings.brokerName} listening on ${broker.address} ` +

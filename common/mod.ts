@@ -28,3 +28,4 @@ export * from "./batch_codec.ts";
 export * from "./topic_validator.ts";
 export * from "./shard_count.ts";
 export * from "./bytes.ts";
+export * from "./process_io.ts";

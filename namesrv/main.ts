@@ -17,27 +17,15 @@
  */
 import { parseArgs } from "node:util";
 import { formatConfig, loadNamesrvConfig, type NamesrvConfig } from "../common/config/mod.ts";
-import { ConfigError, getLogger } from "../common/mod.ts";
+import { ConfigError, getLogger, writeText } from "../common/mod.ts";
 import { startNameServer } from "./mod.ts";
 
 const log = getLogger("namesrv");
-const encoder = new TextEncoder();
 
 const USAGE = "usage: mqnamesrv [-c <configFile>] [-p] [-h]\n" +
   " -c,--configFile <arg>   Name server config properties file\n" +
   " -p,--printConfigItem    Print all config items\n" +
   " -h,--help               Print help\n";
-
-async function write(
-  stream: { write(p: Uint8Array): Promise<number> },
-  text: string,
-): Promise<void> {
-  const bytes = encoder.encode(text);
-  let offset = 0;
-  for (let round = 0; offset < bytes.length && round < 10_000; round++) {
-    offset += await stream.write(bytes.subarray(offset));
-  }
-}
 
 function parseCommandLine(args: string[]) {
   return parseArgs({
@@ -81,11 +69,14 @@ async function main(args: string[]): Promise<number> {
   try {
     values = parseCommandLine(args);
   } catch (error) {
-    await write(Deno.stderr, `${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    await writeText(
+      Deno.stderr,
+      `${error instanceof Error ? error.message : String(error)}\n${USAGE}`,
+    );
     return 1;
   }
   if (values.help === true) {
-    await write(Deno.stdout, USAGE);
+    await writeText(Deno.stdout, USAGE);
     return 0;
   }
   let config: NamesrvConfig;
@@ -93,16 +84,16 @@ async function main(args: string[]): Promise<number> {
     config = loadConfig(values.configFile);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    await write(Deno.stderr, `${error.message}\n`);
+    await writeText(Deno.stderr, `${error.message}\n`);
     return 1;
   }
   if (values.printConfigItem === true) {
-    await write(Deno.stdout, formatConfig(config));
+    await writeText(Deno.stdout, formatConfig(config));
     return 0;
   }
   const signalled = listenForSignal();
   const namesrv = await startNameServer({ config });
-  await write(
+  await writeText(
     Deno.stdout,
     `The Name Server boot success. serializeType=JSON, listening on ${namesrv.address}\n`,
   );
